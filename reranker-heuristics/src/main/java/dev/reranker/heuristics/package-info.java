@@ -1,0 +1,2 @@
+/** Built-in heuristics: filters and score adjusters for reranked replies. */
+package dev.reranker.heuristics;
