@@ -25,6 +25,7 @@ import math
 import os
 import struct
 import sys
+import zipfile
 from typing import Dict, List
 
 import numpy as np
@@ -297,6 +298,26 @@ def write_safetensors(path: str, tensors: Dict[str, Tensor]) -> None:
             f.write(blob)
 
 
+def strip_debug_info(path: str) -> None:
+    """Drops the *.debug_pkl records from a TorchScript archive.
+
+    They hold source ranges with this script's absolute path; libtorch does not need them. The
+    archive is rewritten with torch's own writer, which keeps tensor records aligned.
+    """
+    with zipfile.ZipFile(path) as archive:
+        records = [(info.filename.split("/", 1)[1], archive.read(info.filename))
+                   for info in archive.infolist()]
+    tmp = os.path.splitext(path)[0] + ".tmp"  # the archive is named after the file: "model"
+    writer = torch._C.PyTorchFileWriter(tmp)
+    for name, data in records:
+        if name.endswith(".debug_pkl") or name in ("version", ".data/version"):
+            continue  # the writer adds the version record itself
+        writer.write_record(name, data, len(data))
+    writer.write_end_of_file()
+    del writer
+    os.replace(tmp, path)
+
+
 def config_json() -> str:
     config = {
         "architectures": ["BertForSequenceClassification"],
@@ -374,6 +395,7 @@ def main() -> None:
     with torch.no_grad():
         scripted = torch.jit.script(model)
         scripted.save(os.path.join(OUT_DIR, "model.pt"))
+        strip_debug_info(os.path.join(OUT_DIR, "model.pt"))
         logits32 = torch.jit.load(os.path.join(OUT_DIR, "model.pt"))(ids_t, mask_t, types_t)
 
         reference = BertForSequenceClassification().eval()

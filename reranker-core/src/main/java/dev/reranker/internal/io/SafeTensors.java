@@ -251,7 +251,8 @@ public final class SafeTensors {
         }
       }
       try (FileChannel out = channel) {
-        ByteBuffer head = ByteBuffer.allocate(8 + json.length + padding).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer head =
+            ByteBuffer.allocate(8 + json.length + padding).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(json.length + padding).put(json);
         for (int i = 0; i < padding; i++) {
           head.put((byte) ' ');
@@ -294,27 +295,6 @@ public final class SafeTensors {
         }
       }
     }
-  }
-
-  /**
-   * Converts an IEEE 754 half-precision value (binary16 bits) to float, exactly: normals,
-   * subnormals, signed zeros, infinities and NaNs (keeping the payload), like Java 20's {@code
-   * Float.float16ToFloat}.
-   */
-  static float halfToFloat(short half) {
-    int bits = half & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exponent = (bits >>> 10) & 0x1f;
-    int mantissa = bits & 0x3ff;
-    if (exponent == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-    }
-    if (exponent == 0) {
-      // Zero or subnormal: mantissa * 2^-24, exact in float.
-      float magnitude = mantissa * 0x1p-24f;
-      return sign == 0 ? magnitude : -magnitude;
-    }
-    return Float.intBitsToFloat(sign | ((exponent + (127 - 15)) << 23) | (mantissa << 13));
   }
 
   private static ByteBuffer readFully(FileChannel channel, long position, int length)
@@ -477,9 +457,10 @@ public final class SafeTensors {
     int done = 0;
     while (done < out.length) {
       int count = Math.min(out.length - done, CHUNK_BYTES / size);
+      long from = position + (long) done * size;
       ByteBuffer bytes =
           channel
-              .map(FileChannel.MapMode.READ_ONLY, position + (long) done * size, (long) count * size)
+              .map(FileChannel.MapMode.READ_ONLY, from, (long) count * size)
               .order(ByteOrder.LITTLE_ENDIAN);
       switch (e.dtype) {
         case F32 -> bytes.asFloatBuffer().get(out, done, count);
@@ -490,7 +471,7 @@ public final class SafeTensors {
             int n = Math.min(batch.length, count - i);
             shorts.get(batch, 0, n);
             for (int j = 0; j < n; j++) {
-              out[done + i + j] = halfToFloat(batch[j]);
+              out[done + i + j] = HalfFloats.f16ToFloat(batch[j]);
             }
             i += n;
           }
@@ -502,7 +483,7 @@ public final class SafeTensors {
             int n = Math.min(batch.length, count - i);
             shorts.get(batch, 0, n);
             for (int j = 0; j < n; j++) {
-              out[done + i + j] = Float.intBitsToFloat((batch[j] & 0xffff) << 16);
+              out[done + i + j] = HalfFloats.bf16ToFloat(batch[j]);
             }
             i += n;
           }

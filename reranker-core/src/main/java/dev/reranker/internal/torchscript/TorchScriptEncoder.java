@@ -177,6 +177,19 @@ public final class TorchScriptEncoder implements EncoderModel {
     return end < 0 ? line : line.substring(0, end).strip();
   }
 
+  /**
+   * Returns the line of an error that says what went wrong: for a TorchScript interpreter
+   * traceback its last line (for example {@code RuntimeError: index out of range in self}).
+   */
+  private static String errorLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || !message.contains("Traceback of TorchScript")) {
+      return firstLine(e);
+    }
+    String[] lines = message.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
   @Override
   public ModelKind kind() {
     return kind;
@@ -283,7 +296,7 @@ public final class TorchScriptEncoder implements EncoderModel {
       } catch (TranslateException | EngineException e) {
         throw new IllegalStateException(
             source + ": the TorchScript module failed on a batch of shape " + shape + ": "
-                + firstLine(rootCause(e)),
+                + errorLine(rootCause(e)),
             e);
       }
       // Outputs live on the inputs' manager; attach them anyway so that closing it frees them.

@@ -74,7 +74,9 @@ class SafeTensorsTest {
           .contains("\"__metadata__\":{\"format\":\"pt\"}")
           .contains("\"" + name + "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}");
       float first =
-          ByteBuffer.wrap(bytes, 8 + (int) headerLength, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+          ByteBuffer.wrap(bytes, 8 + (int) headerLength, 4)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .getFloat();
       assertThat(first).isEqualTo(1f);
     }
   }
@@ -150,7 +152,7 @@ class SafeTensorsTest {
       int sign = bits >>> 15;
       int exponent = (bits >>> 10) & 0x1f;
       int mantissa = bits & 0x3ff;
-      float actual = SafeTensors.halfToFloat((short) bits);
+      float actual = HalfFloats.f16ToFloat((short) bits);
       int actualBits = Float.floatToRawIntBits(actual);
       if (exponent == 0x1f && mantissa != 0) {
         // NaN: sign and payload are kept.
@@ -327,7 +329,10 @@ class SafeTensorsTest {
         "'w'",
         "no dtype");
     assertFails(
-        craft("noshape.safetensors", "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", le32f(1)),
+        craft(
+            "noshape.safetensors",
+            "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}",
+            le32f(1)),
         "'w'",
         "no shape");
     assertFails(
@@ -341,7 +346,8 @@ class SafeTensorsTest {
     assertFails(entry("dtypeint", "5", "[1]", "[0,4]", le32f(1)), "dtype must be a string");
     assertFails(entry("shapestr", "\"F32\"", "\"1\"", "[0,4]", le32f(1)), "shape must be an array");
     assertFails(entry("shapefrac", "\"F32\"", "[1.5]", "[0,4]", le32f(1)), "non-negative integers");
-    assertFails(entry("shapenull", "\"F32\"", "[null]", "[0,4]", le32f(1)), "non-negative integers");
+    assertFails(
+        entry("shapenull", "\"F32\"", "[null]", "[0,4]", le32f(1)), "non-negative integers");
     assertFails(entry("offsetsone", "\"F32\"", "[1]", "[0]", le32f(1)), "data_offsets must be");
     assertFails(entry("offsetsobj", "\"F32\"", "[1]", "{}", le32f(1)), "data_offsets must be");
     assertFails(
@@ -355,7 +361,8 @@ class SafeTensorsTest {
 
   @Test
   void negativeDimension() throws IOException {
-    assertFails(entry("negdim", "\"F32\"", "[2,-1]", "[0,4]", le32f(1)), "'w'", "negative dimension");
+    assertFails(
+        entry("negdim", "\"F32\"", "[2,-1]", "[0,4]", le32f(1)), "'w'", "negative dimension");
   }
 
   @Test
@@ -373,7 +380,9 @@ class SafeTensorsTest {
         "tensor 'w'",
         "unsupported dtype F8_E4M3");
     assertFails(
-        entry("c64", "\"C64\"", "[1]", "[0,8]", le32f(1, 2)), "tensor 'w'", "unsupported dtype C64");
+        entry("c64", "\"C64\"", "[1]", "[0,8]", le32f(1, 2)),
+        "tensor 'w'",
+        "unsupported dtype C64");
   }
 
   @Test
