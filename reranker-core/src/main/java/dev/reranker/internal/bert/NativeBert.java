@@ -85,7 +85,21 @@ public final class NativeBert implements EncoderModel {
             null);
       }
     }
-    return create(block, named, tokenizerJson, device);
+    return create(block, named, tokenizerJson, device, DataType.FLOAT32);
+  }
+
+  /**
+   * Returns a copy of this model whose parameters are stored as {@code dataType} (FLOAT16 for
+   * mixed precision on CUDA), on the same device. This model stays open.
+   */
+  public NativeBert withPrecision(DataType dataType) {
+    return create(new BertBlock(block.config(), block.hasPooler()), weights(), tokenizerJson,
+        model.getNDManager().getDevice(), dataType);
+  }
+
+  /** Returns the data type the parameters are stored as. */
+  public DataType dataType() {
+    return block.getDirectParameters().valueAt(0).getArray().getDataType();
   }
 
   /**
@@ -112,7 +126,7 @@ public final class NativeBert implements EncoderModel {
         all.put(e.getKey(), randomTensor(e.getKey(), shape, random));
       }
     }
-    return create(block, all, tokenizerJson, device);
+    return create(block, all, tokenizerJson, device, DataType.FLOAT32);
   }
 
   private static HostTensor randomTensor(String name, long[] shape, SplittableRandom random) {
@@ -136,7 +150,11 @@ public final class NativeBert implements EncoderModel {
   }
 
   private static NativeBert create(
-      BertBlock block, Map<String, HostTensor> weights, String tokenizerJson, Device device) {
+      BertBlock block,
+      Map<String, HostTensor> weights,
+      String tokenizerJson,
+      Device device,
+      DataType dataType) {
     DjlRuntime.ensureOffline();
     Model model = Model.newInstance("bert", device, "PyTorch");
     try {
@@ -144,6 +162,11 @@ public final class NativeBert implements EncoderModel {
       for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
         HostTensor t = weights.get(e.getKey());
         NDArray array = manager.create(t.data(), e.getValue());
+        if (dataType != DataType.FLOAT32) {
+          NDArray cast = array.toType(dataType, false);
+          array.close();
+          array = cast;
+        }
         block.setWeight(e.getKey(), array);
       }
       model.setBlock(block);

@@ -1,0 +1,666 @@
+package dev.reranker;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import dev.reranker.internal.DjlRuntime;
+import dev.reranker.internal.batching.BatchingQueue;
+import dev.reranker.internal.bert.NativeBert;
+import dev.reranker.internal.scoring.ModelScorer;
+import dev.reranker.internal.scoring.QueuedPair;
+import dev.reranker.internal.tokenization.EncodedPair;
+import dev.reranker.internal.tokenization.PairEncoder;
+import dev.reranker.model.EncoderModel;
+import dev.reranker.model.ModelKind;
+import dev.reranker.model.RerankerModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the best reply: scores every (dialog, candidate) pair with a model, runs the heuristics
+ * around it, and returns a {@link Ranking}. Thread-safe: share one instance among all request
+ * threads, so that their pairs batch together on the device.
+ *
+ * <pre>{@code
+ * try (Reranker reranker = Reranker.builder()
+ *     .model(RerankerModel.bundled())
+ *     .maxSeqLen(80)
+ *     .batchSize(32)
+ *     .build()) {
+ *   Ranking ranking = reranker.rank(dialog, candidates);
+ * }
+ * }</pre>
+ *
+ * <p>One path: every call goes through an internal batching queue; the synchronous methods are
+ * the asynchronous ones plus a join that unwraps the failure. Bad arguments throw at once; later
+ * failures complete the future exceptionally with a {@link RerankerException}: {@link
+ * RerankerOverloadedException} (queue full), {@link RerankerTimeoutException}, {@link
+ * RerankerClosedException}, {@link ScoringException} (model fault, this batch only).
+ */
+public final class Reranker implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(Reranker.class);
+
+  private final List<EncoderModel> models;
+  private final @Nullable PairEncoder encoder;
+  private final BatchingQueue<QueuedPair> queue;
+  private final BatchingQueue.Ticker ticker = BatchingQueue.Ticker.system();
+  private final Heuristic heuristics;
+  private final Calibration calibration;
+  private final @Nullable Candidate fallback;
+  private final @Nullable Duration timeout;
+  private final Executor executor;
+  private final int maxCandidates;
+  private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Reranker(Builder b) {
+    DjlRuntime.ensureOffline();
+    this.heuristics = b.heuristics;
+    this.fallback = b.fallback;
+    this.timeout = b.timeout;
+    this.executor = b.executor;
+    this.maxCandidates = b.maxQueuedPairs;
+    this.description = b.toString();
+    List<EncoderModel> loaded = new ArrayList<>();
+    PairEncoder pairEncoder = null;
+    try {
+      List<BatchingQueue.BatchScorer<QueuedPair>> scorers = new ArrayList<>();
+      if (b.scorer != null) {
+        Scorer custom = b.scorer;
+        scorers.add(batch -> custom.score(pairsOf(batch)));
+        this.calibration = b.calibration != null ? b.calibration : Calibration.SIGMOID;
+      } else {
+        List<Device> devices = b.devices != null ? b.devices : List.of(defaultDevice());
+        for (Device device : devices) {
+          loaded.add(load(requireNonNull(b.model), device, b));
+        }
+        EncoderModel first = loaded.get(0);
+        checkState(
+            b.maxSeqLen <= first.maxPositions(),
+            "maxSeqLen (%s) exceeds the model's %s positions", b.maxSeqLen, first.maxPositions());
+        pairEncoder =
+            new PairEncoder(first.tokenizerJson(), first.kind(), b.maxSeqLen, b.maxReplyTokens);
+        for (EncoderModel m : loaded) {
+          scorers.add(new ModelScorer(m, pairEncoder));
+        }
+        this.calibration =
+            b.calibration != null
+                ? b.calibration
+                : first.kind() == ModelKind.BI_ENCODER
+                    ? Calibration.BI_ENCODER_DEFAULT
+                    : Calibration.SIGMOID;
+      }
+      this.queue =
+          new BatchingQueue<>(
+              new BatchingQueue.Config(
+                  b.batchSize, b.maxBatchDelay, b.maxQueuedPairs, b.groupWindowBatches),
+              scorers,
+              QueuedPair::length,
+              ticker,
+              "reranker");
+    } catch (RuntimeException | Error e) {
+      loaded.forEach(EncoderModel::close);
+      if (pairEncoder != null) {
+        pairEncoder.close();
+      }
+      throw e;
+    }
+    this.models = List.copyOf(loaded);
+    this.encoder = pairEncoder;
+  }
+
+  private static Device defaultDevice() {
+    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  private static EncoderModel load(RerankerModel spec, Device device, Builder b) {
+    EncoderModel model = spec.load(device);
+    if (!b.mixedPrecision) {
+      return model;
+    }
+    if (!device.isGpu()) {
+      logger.info(
+          "mixedPrecision(true) is ignored on {}: keeping float32 (fp16 measured 6x slower on a "
+              + "CPU without fp16 arithmetic, and bf16 arrays abort DJL 0.36's PyTorch engine)",
+          device);
+      return model;
+    }
+    if (!(model instanceof NativeBert bert)) {
+      logger.info("mixedPrecision(true) applies to the native BERT only; {} runs as exported",
+          spec);
+      return model;
+    }
+    try (bert) {
+      logger.info("running {} in {} on {}", spec, b.mixedPrecisionType, device);
+      return bert.withPrecision(b.mixedPrecisionType);
+    }
+  }
+
+  private static List<Scorer.Pair> pairsOf(List<QueuedPair> batch) {
+    List<Scorer.Pair> pairs = new ArrayList<>(batch.size());
+    for (QueuedPair p : batch) {
+      pairs.add(p.pair());
+    }
+    return pairs;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Ranks the candidates for the dialog, waiting for the answer.
+   *
+   * @throws NullPointerException if an argument or candidate is null
+   * @throws IllegalArgumentException if there are no candidates or more than {@code
+   *     maxQueuedPairs}
+   * @throws RerankerException if the request is rejected, times out, meets a model fault, or the
+   *     reranker closes
+   */
+  public Ranking rank(Dialog dialog, List<Candidate> candidates) {
+    return join(rankAsync(dialog, candidates));
+  }
+
+  /**
+   * As {@link #rank(Dialog, List)}, with this call's own timeout instead of the builder's.
+   *
+   * @throws IllegalArgumentException also if {@code timeout} is not positive
+   */
+  public Ranking rank(Dialog dialog, List<Candidate> candidates, Duration timeout) {
+    return join(rankAsync(dialog, candidates, timeout));
+  }
+
+  /**
+   * Ranks the candidates for the dialog. Never blocks; cancelling the future drops the request's
+   * pairs that have not run.
+   *
+   * @throws NullPointerException if an argument or candidate is null
+   * @throws IllegalArgumentException if there are no candidates or more than {@code
+   *     maxQueuedPairs}
+   */
+  public CompletableFuture<Ranking> rankAsync(Dialog dialog, List<Candidate> candidates) {
+    return rankAsync(dialog, candidates, timeout);
+  }
+
+  /**
+   * As {@link #rankAsync(Dialog, List)}, with this call's own timeout.
+   *
+   * @throws IllegalArgumentException also if {@code timeout} is not positive
+   */
+  public CompletableFuture<Ranking> rankAsync(
+      Dialog dialog, List<Candidate> candidates, @Nullable Duration timeout) {
+    requireNonNull(dialog, "dialog");
+    checkCandidates(candidates);
+    long deadline = deadline(timeout);
+    CompletableFuture<Ranking> result = new CompletableFuture<>();
+    if (closed.get()) {
+      result.completeExceptionally(new RerankerClosedException("reranker is closed"));
+      return result;
+    }
+    List<CompletableFuture<?>> inFlight = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Heuristic.Chain model = request -> scoreRequest(request, deadline, inFlight);
+    CompletionStage<Ranking> chained;
+    try {
+      chained = heuristics.apply(RerankRequest.of(dialog, candidates), model);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
+    chained.whenComplete(
+        (ranking, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(unwrap(failure));
+          } else {
+            result.complete(fallback != null ? ranking.withFallback(fallback) : ranking);
+          }
+        });
+    // Cancelling (or timing out) the caller's future drops the pairs still queued.
+    result.whenComplete((r, e) -> {
+      if (e != null) {
+        inFlight.forEach(f -> f.cancel(false));
+      }
+    });
+    return result;
+  }
+
+  private CompletionStage<Ranking> scoreRequest(
+      RerankRequest request, long deadline, List<CompletableFuture<?>> inFlight) {
+    List<Candidate> alive = request.candidates();
+    if (alive.isEmpty()) {
+      return CompletableFuture.completedFuture(Ranking.of(request.dropped()));
+    }
+    CompletableFuture<float[]> scores;
+    try {
+      scores = queue.submit(queued(request.dialog(), alive), deadline);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    inFlight.add(scores);
+    return scores.thenApplyAsync(
+        raw -> {
+          List<ScoredCandidate> scored = new ArrayList<>(alive.size() + request.dropped().size());
+          for (int i = 0; i < raw.length; i++) {
+            scored.add(new ScoredCandidate(alive.get(i), calibration.logit(raw[i]),
+                calibration.probability(raw[i]), List.of()));
+          }
+          scored.addAll(request.dropped());
+          return Ranking.of(scored);
+        },
+        executor);
+  }
+
+  private List<QueuedPair> queued(Dialog dialog, List<Candidate> candidates) {
+    List<QueuedPair> items = new ArrayList<>(candidates.size());
+    if (encoder == null) {
+      for (Candidate c : candidates) {
+        items.add(new QueuedPair(new Scorer.Pair(dialog, c), null));
+      }
+    } else {
+      List<EncodedPair> encoded = encoder.encode(dialog, candidates);
+      for (int i = 0; i < candidates.size(); i++) {
+        items.add(new QueuedPair(new Scorer.Pair(dialog, candidates.get(i)), encoded.get(i)));
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Returns P(upvote) of one reply, without heuristics, waiting for the answer.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws RerankerException as {@link #rank(Dialog, List)}
+   */
+  public float score(Dialog dialog, String reply) {
+    return join(scoreAsync(dialog, reply));
+  }
+
+  /**
+   * Returns P(upvote) of one reply, without heuristics.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletableFuture<Float> scoreAsync(Dialog dialog, String reply) {
+    requireNonNull(dialog, "dialog");
+    requireNonNull(reply, "reply");
+    long deadline = deadline(timeout);
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new RerankerClosedException("reranker is closed"));
+    }
+    CompletableFuture<Float> result = new CompletableFuture<>();
+    CompletableFuture<float[]> scores;
+    try {
+      scores = queue.submit(queued(dialog, List.of(Candidate.of(reply))), deadline);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    scores.whenComplete((raw, e) -> {
+      if (e != null) {
+        result.completeExceptionally(unwrap(e));
+      } else {
+        result.complete(calibration.probability(raw[0]));
+      }
+    });
+    result.whenComplete((r, e) -> {
+      if (e != null) {
+        scores.cancel(false);
+      }
+    });
+    return result;
+  }
+
+  private void checkCandidates(List<Candidate> candidates) {
+    requireNonNull(candidates, "candidates");
+    checkArgument(!candidates.isEmpty(), "candidates must not be empty");
+    checkArgument(candidates.size() <= maxCandidates,
+        "%s candidates exceed maxQueuedPairs (%s)", candidates.size(), maxCandidates);
+    for (int i = 0; i < candidates.size(); i++) {
+      if (candidates.get(i) == null) {
+        throw new NullPointerException("candidates[" + i + "] is null");
+      }
+    }
+  }
+
+  private long deadline(@Nullable Duration callTimeout) {
+    if (callTimeout == null) {
+      return Long.MAX_VALUE;
+    }
+    checkArgument(!callTimeout.isNegative() && !callTimeout.isZero(),
+        "timeout must be positive, but was %s", callTimeout);
+    long now = ticker.read();
+    long nanos = callTimeout.compareTo(Duration.ofDays(365)) > 0
+        ? Long.MAX_VALUE : callTimeout.toNanos();
+    return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new RerankerException(cause.toString(), cause);
+    } catch (CancellationException e) {
+      throw e;
+    }
+  }
+
+  /** Returns a snapshot of the counters and latencies since this reranker was built. */
+  public RerankerStats stats() {
+    return queue.stats();
+  }
+
+  /**
+   * Stops intake, finishes the batch in flight, fails still-queued requests with {@link
+   * RerankerClosedException}, joins the workers and frees native memory. Idempotent; safe from
+   * any thread.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      queue.close();
+      models.forEach(EncoderModel::close);
+      if (encoder != null) {
+        encoder.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Reranker" + description.substring("Reranker.Builder".length());
+  }
+
+  /**
+   * Configures a {@link Reranker}. Each setter checks its argument ({@link
+   * IllegalArgumentException}); {@link #build()} checks combinations ({@link
+   * IllegalStateException}). The builder stays reusable after {@code build()}.
+   */
+  public static final class Builder {
+    public static final int DEFAULT_MAX_SEQ_LEN = 80;
+    public static final int DEFAULT_MAX_REPLY_TOKENS = 20;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(5);
+    public static final int DEFAULT_MAX_QUEUED_PAIRS = 10_000;
+    public static final int DEFAULT_GROUP_WINDOW_BATCHES = 4;
+
+    private @Nullable RerankerModel model;
+    private @Nullable Scorer scorer;
+    private int maxSeqLen = DEFAULT_MAX_SEQ_LEN;
+    private int maxReplyTokens = DEFAULT_MAX_REPLY_TOKENS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
+    private int maxQueuedPairs = DEFAULT_MAX_QUEUED_PAIRS;
+    private int groupWindowBatches = DEFAULT_GROUP_WINDOW_BATCHES;
+    private boolean mixedPrecision;
+    private DataType mixedPrecisionType = DataType.FLOAT16;
+    private @Nullable List<Device> devices;
+    private @Nullable Duration timeout;
+    private Heuristic heuristics = Heuristic.identity();
+    private int heuristicCount;
+    private @Nullable Candidate fallback;
+    private @Nullable Calibration calibration;
+    private Executor executor = ForkJoinPool.commonPool();
+
+    private Builder() {}
+
+    /** Scores with this model, loaded by {@link #build()} (once per device). */
+    @CanIgnoreReturnValue
+    public Builder model(RerankerModel model) {
+      this.model = requireNonNull(model, "model");
+      return this;
+    }
+
+    /** Scores with the HuggingFace checkpoint in {@code directory}. */
+    @CanIgnoreReturnValue
+    public Builder model(Path directory) {
+      return model(RerankerModel.checkpoint(directory));
+    }
+
+    /** Scores with a custom {@link Scorer} instead of a model (another service, or a fake). */
+    @CanIgnoreReturnValue
+    public Builder scorer(Scorer scorer) {
+      this.scorer = requireNonNull(scorer, "scorer");
+      return this;
+    }
+
+    /** Sets the longest pair sequence in tokens, special tokens included (default 80). */
+    @CanIgnoreReturnValue
+    public Builder maxSeqLen(int maxSeqLen) {
+      checkArgument(maxSeqLen >= 8 && maxSeqLen <= 4096,
+          "maxSeqLen must be in [8, 4096], but was %s", maxSeqLen);
+      this.maxSeqLen = maxSeqLen;
+      return this;
+    }
+
+    /** Sets the reply's token budget when the context is long (default 20 of 80). */
+    @CanIgnoreReturnValue
+    public Builder maxReplyTokens(int maxReplyTokens) {
+      checkArgument(maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s",
+          maxReplyTokens);
+      this.maxReplyTokens = maxReplyTokens;
+      return this;
+    }
+
+    /** Sets the largest batch of pairs the model runs at once (default 32). */
+    @CanIgnoreReturnValue
+    public Builder batchSize(int batchSize) {
+      checkArgument(batchSize > 0 && batchSize <= 4096,
+          "batchSize must be in [1, 4096], but was %s", batchSize);
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Sets how long a batch waits for more pairs after its first arrived (default 5 ms). */
+    @CanIgnoreReturnValue
+    public Builder maxBatchDelay(Duration maxBatchDelay) {
+      requireNonNull(maxBatchDelay, "maxBatchDelay");
+      checkArgument(!maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0,
+          "maxBatchDelay must be in [0, 1 min], but was %s", maxBatchDelay);
+      this.maxBatchDelay = maxBatchDelay;
+      return this;
+    }
+
+    /** Bounds the pairs waiting in the queue; beyond it requests are rejected (default 10,000). */
+    @CanIgnoreReturnValue
+    public Builder maxQueuedPairs(int maxQueuedPairs) {
+      checkArgument(maxQueuedPairs > 0, "maxQueuedPairs must be positive, but was %s",
+          maxQueuedPairs);
+      this.maxQueuedPairs = maxQueuedPairs;
+      return this;
+    }
+
+    /**
+     * Sets how many batches' worth of waiting pairs are sorted by length before batching, so
+     * similar lengths share a batch and padding shrinks (default 4; 1 turns grouping off).
+     */
+    @CanIgnoreReturnValue
+    public Builder lengthGroupingWindow(int batches) {
+      checkArgument(batches >= 1 && batches <= 64,
+          "lengthGroupingWindow must be in [1, 64], but was %s", batches);
+      this.groupWindowBatches = batches;
+      return this;
+    }
+
+    /**
+     * Runs the native BERT in half precision on CUDA devices (FP16 unless {@link
+     * #mixedPrecisionType} says BF16). On a CPU it keeps float32 and says so once in the log.
+     */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecision(boolean mixedPrecision) {
+      this.mixedPrecision = mixedPrecision;
+      return this;
+    }
+
+    /** Sets the half type for {@link #mixedPrecision}: FLOAT16 (default) or BFLOAT16. */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecisionType(DataType type) {
+      requireNonNull(type, "type");
+      checkArgument(type == DataType.FLOAT16 || type == DataType.BFLOAT16,
+          "mixedPrecisionType must be FLOAT16 or BFLOAT16, but was %s", type);
+      this.mixedPrecisionType = type;
+      return this;
+    }
+
+    /**
+     * Runs one worker per device, each with its own copy of the model (default: the first GPU if
+     * DJL sees one, else the CPU).
+     */
+    @CanIgnoreReturnValue
+    public Builder devices(Device... devices) {
+      requireNonNull(devices, "devices");
+      checkArgument(devices.length > 0, "devices must not be empty");
+      for (int i = 0; i < devices.length; i++) {
+        requireNonNull(devices[i], "devices[" + i + "]");
+      }
+      this.devices = List.copyOf(Arrays.asList(devices));
+      return this;
+    }
+
+    /** Sets the default deadline of every call (default: none). */
+    @CanIgnoreReturnValue
+    public Builder timeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      checkArgument(!timeout.isNegative() && !timeout.isZero(),
+          "timeout must be positive, but was %s", timeout);
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Adds heuristics around the model; the first added runs outermost (see {@link Heuristic}).
+     * Calls accumulate.
+     */
+    @CanIgnoreReturnValue
+    public Builder heuristics(Heuristic... heuristics) {
+      requireNonNull(heuristics, "heuristics");
+      for (int i = 0; i < heuristics.length; i++) {
+        Heuristic h = requireNonNull(heuristics[i], "heuristics[" + i + "]");
+        this.heuristics = heuristicCount++ == 0 ? h : this.heuristics.andThen(h);
+      }
+      return this;
+    }
+
+    /** Sets the reply {@link Ranking#best()} gives when heuristics drop every candidate. */
+    @CanIgnoreReturnValue
+    public Builder fallback(Candidate fallback) {
+      this.fallback = requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    /**
+     * Sets how raw scores become probabilities (default: {@link Calibration#SIGMOID} for
+     * cross-encoders, {@link Calibration#BI_ENCODER_DEFAULT} for bi-encoders).
+     */
+    @CanIgnoreReturnValue
+    public Builder calibration(Calibration calibration) {
+      this.calibration = requireNonNull(calibration, "calibration");
+      return this;
+    }
+
+    /**
+     * Sets where rankings are assembled and futures completed (default: the common pool); tests
+     * may pass {@code Runnable::run}.
+     */
+    @CanIgnoreReturnValue
+    public Builder executor(Executor executor) {
+      this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds the reranker, loading the model on every device.
+     *
+     * @throws IllegalStateException if neither or both of a model and a scorer were set, or
+     *     {@code maxReplyTokens} leaves no room for the context
+     * @throws dev.reranker.model.ModelLoadException if the model cannot be loaded
+     */
+    public Reranker build() {
+      checkState(model != null || scorer != null, "call model(...) or scorer(...) before build()");
+      checkState(model == null || scorer == null, "set model(...) or scorer(...), not both");
+      checkState(maxReplyTokens <= maxSeqLen - 4,
+          "maxReplyTokens (%s) must leave room for the context: at most maxSeqLen - 4 = %s",
+          maxReplyTokens, maxSeqLen - 4);
+      return new Reranker(this);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder("Reranker.Builder{");
+      List<String> parts = new ArrayList<>();
+      if (model != null) {
+        parts.add("model=" + model);
+      }
+      if (scorer != null) {
+        parts.add("scorer=" + scorer);
+      }
+      if (maxSeqLen != DEFAULT_MAX_SEQ_LEN) {
+        parts.add("maxSeqLen=" + maxSeqLen);
+      }
+      if (maxReplyTokens != DEFAULT_MAX_REPLY_TOKENS) {
+        parts.add("maxReplyTokens=" + maxReplyTokens);
+      }
+      if (batchSize != DEFAULT_BATCH_SIZE) {
+        parts.add("batchSize=" + batchSize);
+      }
+      if (!maxBatchDelay.equals(DEFAULT_MAX_BATCH_DELAY)) {
+        parts.add("maxBatchDelay=" + maxBatchDelay);
+      }
+      if (maxQueuedPairs != DEFAULT_MAX_QUEUED_PAIRS) {
+        parts.add("maxQueuedPairs=" + maxQueuedPairs);
+      }
+      if (groupWindowBatches != DEFAULT_GROUP_WINDOW_BATCHES) {
+        parts.add("lengthGroupingWindow=" + groupWindowBatches);
+      }
+      if (mixedPrecision) {
+        parts.add("mixedPrecision=" + mixedPrecisionType);
+      }
+      if (devices != null) {
+        parts.add("devices=" + devices);
+      }
+      if (timeout != null) {
+        parts.add("timeout=" + timeout);
+      }
+      if (heuristicCount > 0) {
+        parts.add("heuristics=" + heuristicCount);
+      }
+      if (fallback != null) {
+        parts.add("fallback=" + fallback.text());
+      }
+      if (calibration != null) {
+        parts.add("calibration=" + calibration);
+      }
+      return s.append(String.join(", ", parts)).append('}').toString();
+    }
+  }
+}

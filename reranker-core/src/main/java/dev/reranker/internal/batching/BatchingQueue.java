@@ -1,0 +1,941 @@
+package dev.reranker.internal.batching;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import dev.reranker.RerankerClosedException;
+import dev.reranker.RerankerException;
+import dev.reranker.RerankerOverloadedException;
+import dev.reranker.RerankerStats;
+import dev.reranker.RerankerTimeoutException;
+import dev.reranker.ScoringException;
+import dev.reranker.internal.batching.QueueStatsRecorder.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One queue for all callers; one worker thread per scorer (one scorer per device).
+ *
+ * <p>Callers {@link #submit} lists of items from any thread and get a future of their scores. Each
+ * worker blocks for the first waiting item, drains what else waits, then polls until its batch
+ * holds {@code batchSize} items or {@code maxBatchDelay} has passed since that first item
+ * <em>arrived</em> (djl-serving {@code BatchAggregator}). Items of different requests share
+ * batches; a request larger than a batch is split and put back together in order.
+ *
+ * <p>With {@code groupWindowBatches > 1} a worker looks at up to that many batches' worth of
+ * waiting items, sorts them by {@code length} and takes the run of {@code batchSize} items of
+ * most similar length that contains the oldest item, so batches need less padding while the
+ * oldest item never waits behind younger ones. The rest go back to the head of the queue, where
+ * any worker, this one or another, takes them next.
+ *
+ * <p>Nothing here blocks a caller: a full queue, a closed queue, a deadline, a cancellation and a
+ * scorer fault all complete the future exceptionally with a {@link RerankerException}. Futures
+ * are completed without holding any lock, so their dependent stages run in the completing thread
+ * (a worker, the deadline timer, or the caller that cancels); attach slow stages with an
+ * {@code *Async} method so that they do not hold up a worker.
+ *
+ * @param <I> the item type the scorers take
+ */
+public final class BatchingQueue<I> implements AutoCloseable {
+  /** Passed as {@code deadlineNanos} to {@link #submit} for a request without a deadline. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /** How long {@link #close()} waits for a running batch before interrupting its worker. */
+  static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** After the interrupt, a scorer needs a moment to unwind and its thread to end. */
+  private static final long MIN_GRACE_NANOS = Duration.ofMillis(500).toNanos();
+
+  private static final Logger logger = LoggerFactory.getLogger(BatchingQueue.class);
+
+  /**
+   * Scores one batch of items, e.g. with one model on one device.
+   *
+   * @param <I> the item type
+   */
+  @FunctionalInterface
+  public interface BatchScorer<I> {
+    /**
+     * Scores one batch; returns exactly one score per item, in order. May throw. Called only from
+     * its own worker thread, so an implementation need not be thread-safe.
+     *
+     * @param batch between 1 and {@code batchSize} items; unmodifiable, valid during this call
+     * @return one score per item, in the order of {@code batch}
+     * @throws Exception if the batch cannot be scored; fails only the requests in this batch
+     */
+    float[] score(List<I> batch) throws Exception;
+  }
+
+  /** A source of nanosecond time, as {@link System#nanoTime()}; injectable for tests. */
+  @FunctionalInterface
+  public interface Ticker {
+    /** Returns the current time in nanoseconds from an arbitrary, fixed origin. */
+    long read();
+
+    /** Returns a ticker that reads {@link System#nanoTime()}. */
+    static Ticker system() {
+      return System::nanoTime;
+    }
+  }
+
+  /**
+   * The queue's settings.
+   *
+   * @param batchSize most items per batch
+   * @param maxBatchDelay longest a batch waits to fill, from the arrival of its first item; zero
+   *     runs whatever is waiting at once
+   * @param maxQueuedItems most items waiting, not yet in a running batch, over all requests
+   * @param groupWindowBatches how many batches' worth of waiting items a worker sorts by length
+   *     to form one batch; 1 is plain FIFO batching
+   */
+  public record Config(
+      int batchSize, Duration maxBatchDelay, int maxQueuedItems, int groupWindowBatches) {
+    /**
+     * Checks the settings.
+     *
+     * @throws NullPointerException if {@code maxBatchDelay} is null
+     * @throws IllegalArgumentException if a count is not positive, {@code maxBatchDelay} is
+     *     negative, or {@code batchSize * groupWindowBatches} exceeds {@link Integer#MAX_VALUE}
+     */
+    public Config {
+      checkArgument(batchSize > 0, "batchSize must be positive, but was %s", batchSize);
+      checkNotNull(maxBatchDelay, "maxBatchDelay");
+      checkArgument(
+          !maxBatchDelay.isNegative(),
+          "maxBatchDelay must not be negative, but was %s",
+          maxBatchDelay);
+      checkArgument(
+          maxQueuedItems > 0, "maxQueuedItems must be positive, but was %s", maxQueuedItems);
+      checkArgument(
+          groupWindowBatches > 0,
+          "groupWindowBatches must be positive, but was %s",
+          groupWindowBatches);
+      checkArgument(
+          (long) batchSize * groupWindowBatches <= Integer.MAX_VALUE,
+          "batchSize * groupWindowBatches must fit an int, but was %s * %s",
+          batchSize,
+          groupWindowBatches);
+    }
+  }
+
+  private final int batchSize;
+  private final int windowSize;
+  private final long maxDelayNanos;
+  private final int maxQueuedItems;
+  private final @Nullable ToIntFunction<I> length; // null when not grouping: no need to measure
+  private final Ticker ticker;
+  private final long closeTimeoutNanos;
+
+  /** Item entries in arrival order, plus at most one {@link #poison} after close. */
+  private final LinkedBlockingDeque<Entry> queue = new LinkedBlockingDeque<>();
+
+  private final Entry poison;
+
+  /** Items counted against {@code maxQueuedItems}: reserved on submit, freed on claim or end. */
+  private final AtomicInteger queuedItems = new AtomicInteger();
+
+  /** Entries of ended requests that may still sit in {@link #queue}; see {@link #noteDead}. */
+  private final AtomicInteger deadEntries = new AtomicInteger();
+
+  private final AtomicBoolean purging = new AtomicBoolean();
+  private final QueueStatsRecorder stats = new QueueStatsRecorder();
+  private final ScheduledThreadPoolExecutor timer;
+  private final List<Thread> timerThreads = Collections.synchronizedList(new ArrayList<>());
+  private final List<Worker> workers;
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile @Nullable Thread closingThread;
+
+  /**
+   * Creates the queue and starts one daemon worker thread per scorer, named {@code threadName +
+   * "-worker-" + i}, and one deadline timer thread, {@code threadName + "-deadlines"}.
+   *
+   * @param config the settings
+   * @param scorers one per device; worker {@code i} calls only {@code scorers.get(i)}
+   * @param length an item's length (e.g. its token count), for grouping by length; not called
+   *     when {@code groupWindowBatches} is 1
+   * @param ticker the clock that {@code deadlineNanos} and the batch delay are measured on
+   * @param threadName prefix of the queue's thread names
+   * @throws NullPointerException if an argument or a scorer is null
+   * @throws IllegalArgumentException if {@code scorers} is empty
+   */
+  public BatchingQueue(
+      Config config,
+      List<? extends BatchScorer<I>> scorers,
+      ToIntFunction<I> length,
+      Ticker ticker,
+      String threadName) {
+    this(config, scorers, length, ticker, threadName, DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /** As the public constructor, with the close timeout as a test seam. */
+  BatchingQueue(
+      Config config,
+      List<? extends BatchScorer<I>> scorers,
+      ToIntFunction<I> length,
+      Ticker ticker,
+      String threadName,
+      Duration closeTimeout) {
+    checkNotNull(config, "config");
+    checkNotNull(scorers, "scorers");
+    checkNotNull(length, "length");
+    checkNotNull(ticker, "ticker");
+    checkNotNull(threadName, "threadName");
+    checkNotNull(closeTimeout, "closeTimeout");
+    checkArgument(!scorers.isEmpty(), "scorers must not be empty");
+    for (int i = 0; i < scorers.size(); i++) {
+      checkNotNull(scorers.get(i), "scorers[%s]", i);
+    }
+    checkArgument(
+        closeTimeout.compareTo(Duration.ZERO) > 0,
+        "closeTimeout must be positive, but was %s",
+        closeTimeout);
+    this.batchSize = config.batchSize();
+    this.windowSize = config.batchSize() * config.groupWindowBatches();
+    this.maxDelayNanos = saturatedNanos(config.maxBatchDelay());
+    this.maxQueuedItems = config.maxQueuedItems();
+    this.length = config.groupWindowBatches() > 1 ? length : null;
+    this.ticker = ticker;
+    this.closeTimeoutNanos = saturatedNanos(closeTimeout);
+    this.poison = new Entry(new Request(List.of(), 0, NO_DEADLINE), -1, 0, 0);
+
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, threadName + "-deadlines");
+              thread.setDaemon(true);
+              ownThreads.add(thread);
+              timerThreads.add(thread);
+              return thread;
+            });
+    // Ended requests cancel their deadline task; without this, cancelled tasks pile up.
+    timer.setRemoveOnCancelPolicy(true);
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+
+    List<Worker> created = new ArrayList<>(scorers.size());
+    for (int i = 0; i < scorers.size(); i++) {
+      Worker worker = new Worker(scorers.get(i), threadName + "-worker-" + i);
+      ownThreads.add(worker.thread);
+      created.add(worker);
+    }
+    this.workers = List.copyOf(created);
+    // Started here, not lazily in a caller's thread, so the thread inherits nothing of a caller.
+    timer.prestartCoreThread();
+    for (Worker worker : workers) {
+      worker.thread.start();
+    }
+  }
+
+  /**
+   * Submits one request's items; the future completes with their scores in the order given.
+   *
+   * <p>Never blocks and never fails by throwing once the arguments are valid: if the queue is
+   * full or closed, or {@code deadlineNanos} has passed, the returned future is already failed.
+   * Cancelling the future drops the request's items that have not run yet. The returned array is
+   * the caller's own.
+   *
+   * @param items the items, in the order the scores are wanted; copied
+   * @param deadlineNanos {@link Ticker} time at which the future fails with {@link
+   *     RerankerTimeoutException}, or {@link #NO_DEADLINE}
+   * @return a future of one score per item; fails with {@link RerankerOverloadedException} when
+   *     more than {@code maxQueuedItems} items would wait, {@link RerankerTimeoutException} at the
+   *     deadline, {@link ScoringException} when a batch with one of its items fails, {@link
+   *     RerankerClosedException} when the queue is or gets closed before the items run
+   * @throws NullPointerException if {@code items} or one of them is null
+   * @throws IllegalArgumentException if {@code items} is empty
+   */
+  public CompletableFuture<float[]> submit(List<I> items, long deadlineNanos) {
+    checkNotNull(items, "items");
+    checkArgument(!items.isEmpty(), "items must not be empty");
+    List<I> copy = new ArrayList<>(items);
+    for (int i = 0; i < copy.size(); i++) {
+      checkNotNull(copy.get(i), "items[%s]", i);
+    }
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new RerankerClosedException("queue is closed"));
+    }
+    int count = copy.size();
+    int[] lengths = new int[count];
+    if (length != null) {
+      for (int i = 0; i < count; i++) {
+        lengths[i] = length.applyAsInt(copy.get(i));
+      }
+    }
+    int waiting = reserve(count);
+    if (waiting >= 0) {
+      stats.rejected();
+      return CompletableFuture.failedFuture(
+          new RerankerOverloadedException(
+              "queue full, "
+                  + waiting
+                  + " items waiting, limit "
+                  + maxQueuedItems
+                  + ", request of "
+                  + count
+                  + " items"));
+    }
+
+    long now = ticker.read();
+    Request request = new Request(copy, now, deadlineNanos);
+    stats.accepted(count);
+    // Catches the caller's cancel (or complete) so that the request's queued items are dropped.
+    var unused = request.future.whenComplete(request::onFutureDone);
+    if (deadlineNanos != NO_DEADLINE) {
+      long delay = deadlineNanos - now;
+      if (delay <= 0) {
+        request.timeOut();
+        return request.future;
+      }
+      try {
+        request.setTimeoutTask(timer.schedule(request::timeOut, delay, NANOSECONDS));
+      } catch (RejectedExecutionException e) {
+        request.fail(new RerankerClosedException("queue is closed"), Outcome.CLOSED);
+        return request.future;
+      }
+    }
+    List<Entry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      entries.add(new Entry(request, i, lengths[i], now));
+    }
+    // One lock acquisition for the whole request, which also keeps its items contiguous.
+    queue.addAll(entries);
+    if (closed.get()) {
+      // close() may have drained the queue before our entries landed; nobody else will fail us.
+      request.fail(new RerankerClosedException("queue is closed"), Outcome.CLOSED);
+    }
+    return request.future;
+  }
+
+  /** Returns a snapshot of the queue's counters and latencies since it was created. */
+  public RerankerStats stats() {
+    return stats.snapshot(queueDepth(), batchSize);
+  }
+
+  /** Returns the entries held in the queue, those of ended requests included; for tests. */
+  int entriesHeld() {
+    return queue.size();
+  }
+
+  /** Returns the number of items waiting, not yet in a running batch. */
+  public int queueDepth() {
+    return Math.max(0, queuedItems.get());
+  }
+
+  /**
+   * Closes the queue: later submits fail with {@link RerankerClosedException}, requests still
+   * waiting fail with it at once, batches already running finish and deliver, and then the
+   * queue's threads end.
+   *
+   * <p>Waits up to a few seconds for a running batch, then interrupts its worker, waits a little
+   * more and fails the batch's requests with {@link RerankerClosedException}; a scorer that
+   * ignores interrupts may thus outlive this call. Idempotent; safe from any thread, also
+   * concurrently and from a future's callback. A second caller waits for the first to finish,
+   * unless it is a thread of this queue or the closing thread itself, which must not wait on
+   * themselves.
+   */
+  @Override
+  public void close() {
+    Thread me = Thread.currentThread();
+    if (!closed.compareAndSet(false, true)) {
+      if (!ownThreads.contains(me) && closingThread != me) {
+        try {
+          terminated.await();
+        } catch (InterruptedException e) {
+          me.interrupt();
+        }
+      }
+      return;
+    }
+    closingThread = me;
+    boolean interrupted = false;
+    try {
+      failQueued();
+      // One pill wakes every worker: each puts it back for the next before it exits.
+      queue.offerFirst(poison);
+      interrupted = joinWorkers(me);
+      failQueued();
+      timer.shutdown();
+      interrupted |= joinTimer(me);
+    } finally {
+      terminated.countDown();
+      if (interrupted) {
+        me.interrupt();
+      }
+    }
+  }
+
+  private void failQueued() {
+    List<Entry> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Entry entry : left) {
+      if (entry == poison) {
+        queue.offerFirst(poison); // a worker may still be on its way to the queue
+      } else if (!entry.request.finished.get()) {
+        entry.request.fail(closedBeforeScored(), Outcome.CLOSED);
+      }
+    }
+  }
+
+  /** Returns whether the closing thread was interrupted while it waited. */
+  private boolean joinWorkers(Thread me) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + closeTimeoutNanos;
+    for (Worker worker : workers) {
+      if (worker.thread != me && !interrupted) {
+        interrupted = !join(worker.thread, deadline - System.nanoTime());
+      }
+    }
+    List<Worker> stuck = new ArrayList<>();
+    for (Worker worker : workers) {
+      if (worker.thread != me && worker.thread.isAlive()) {
+        worker.thread.interrupt();
+        stuck.add(worker);
+      }
+    }
+    long grace = System.nanoTime() + Math.max(closeTimeoutNanos / 5, MIN_GRACE_NANOS);
+    for (Worker worker : stuck) {
+      if (!interrupted) {
+        interrupted = !join(worker.thread, grace - System.nanoTime());
+      }
+      if (worker.thread.isAlive()) {
+        logger.warn(
+            "{} ignored an interrupt {} ms into close(); failing its running batch",
+            worker.thread.getName(),
+            NANOSECONDS.toMillis(closeTimeoutNanos));
+        for (Entry entry : worker.running) {
+          entry.request.fail(
+              new RerankerClosedException("queue closed while the request's batch was stuck"),
+              Outcome.CLOSED);
+        }
+      }
+    }
+    return interrupted;
+  }
+
+  private boolean joinTimer(Thread me) {
+    if (timerThreads.contains(me)) {
+      return false; // closed from a deadline callback: the timer ends once the callback returns
+    }
+    long deadline = System.nanoTime() + closeTimeoutNanos;
+    try {
+      if (!timer.awaitTermination(closeTimeoutNanos, NANOSECONDS)) {
+        logger.warn("deadline timer did not stop: a future callback is blocking it");
+        return false;
+      }
+    } catch (InterruptedException e) {
+      return true;
+    }
+    // awaitTermination returns while the thread is still exiting; callers expect it gone.
+    for (Thread thread : List.copyOf(timerThreads)) {
+      if (!join(thread, deadline - System.nanoTime())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Joins for at most {@code nanos}; returns false if interrupted. */
+  private static boolean join(Thread thread, long nanos) {
+    try {
+      long millis = Math.max(1, NANOSECONDS.toMillis(nanos));
+      thread.join(millis);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** Returns -1 if {@code count} items were reserved, else the number waiting. */
+  private int reserve(int count) {
+    while (true) {
+      int waiting = queuedItems.get();
+      if ((long) waiting + count > maxQueuedItems) {
+        return waiting;
+      }
+      if (queuedItems.compareAndSet(waiting, waiting + count)) {
+        return -1;
+      }
+    }
+  }
+
+  /**
+   * Ended requests leave their entries in the queue, where workers skip them. If workers are
+   * stuck (a hung device) while callers time out and retry, those entries would pile up without
+   * bound, so once as many are dead as may wait, one thread sweeps them out. Amortized O(1).
+   */
+  private void noteDead(int entries) {
+    if (deadEntries.addAndGet(entries) > maxQueuedItems && purging.compareAndSet(false, true)) {
+      try {
+        deadEntries.set(0);
+        queue.removeIf(entry -> entry != poison && entry.request.finished.get());
+      } finally {
+        purging.set(false);
+      }
+    }
+  }
+
+  private RerankerClosedException closedBeforeScored() {
+    return new RerankerClosedException("queue closed before the request was scored");
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** One item of a request, waiting in the queue. */
+  private final class Entry {
+    final Request request;
+    final int index;
+    final int length;
+    final long arrivalNanos;
+
+    Entry(Request request, int index, int length, long arrivalNanos) {
+      this.request = request;
+      this.index = index;
+      this.length = length;
+      this.arrivalNanos = arrivalNanos;
+    }
+
+    I item() {
+      return request.items.get(index);
+    }
+  }
+
+  /**
+   * One caller's request. Every way it can end goes through {@link #finished}, so exactly one of
+   * them counts in the stats and frees the request's items that still wait.
+   */
+  private final class Request {
+    /** {@link #queued} once the request ended and its waiting items were freed. */
+    private static final int RELEASED = Integer.MIN_VALUE;
+
+    final List<I> items;
+    final float[] scores;
+    final long submitNanos;
+    final long deadlineNanos;
+    final CompletableFuture<float[]> future = new CompletableFuture<>();
+    final AtomicBoolean finished = new AtomicBoolean();
+    final AtomicInteger unscored;
+
+    /** Items still counted in {@link #queuedItems}; {@link #RELEASED} once ended. */
+    private final AtomicInteger queued;
+
+    private volatile @Nullable Future<?> timeoutTask;
+
+    Request(List<I> items, long submitNanos, long deadlineNanos) {
+      this.items = items;
+      this.scores = new float[items.size()];
+      this.submitNanos = submitNanos;
+      this.deadlineNanos = deadlineNanos;
+      this.unscored = new AtomicInteger(items.size());
+      this.queued = new AtomicInteger(items.size());
+    }
+
+    boolean pastDeadline(long now) {
+      return deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0;
+    }
+
+    void setTimeoutTask(Future<?> task) {
+      timeoutTask = task;
+      if (finished.get()) {
+        task.cancel(false); // ended before the task was stored, so release() missed it
+      }
+    }
+
+    /** Takes one item out of the queue bound for a batch; false if the request has ended. */
+    boolean claim() {
+      while (true) {
+        int left = queued.get();
+        if (left <= 0) {
+          return false;
+        }
+        if (queued.compareAndSet(left, left - 1)) {
+          return true;
+        }
+      }
+    }
+
+    /** Records one score; returns true if it was the last one the request waited for. */
+    boolean deliver(int index, float score) {
+      if (finished.get()) {
+        return false; // timed out or cancelled meanwhile: the late score is of no use
+      }
+      scores[index] = score;
+      // The decrement publishes the write above to whoever takes the count to zero.
+      return unscored.decrementAndGet() == 0;
+    }
+
+    void succeed(long now) {
+      if (finished.compareAndSet(false, true)) {
+        release();
+        stats.succeeded(now - submitNanos);
+        try {
+          future.complete(scores);
+        } catch (Throwable t) {
+          logDependentFailure(t);
+        }
+      }
+    }
+
+    void timeOut() {
+      if (!finished.get()) {
+        int scored = items.size() - unscored.get();
+        fail(
+            new RerankerTimeoutException(
+                "deadline passed with "
+                    + scored
+                    + " of "
+                    + items.size()
+                    + " items scored; the rest were dropped"),
+            Outcome.TIMED_OUT);
+      }
+    }
+
+    void fail(RerankerException exception, Outcome outcome) {
+      // Stats first, then the future: a caller that joins the future sees its own outcome counted.
+      if (finished.compareAndSet(false, true)) {
+        release();
+        stats.ended(outcome);
+        try {
+          future.completeExceptionally(exception);
+        } catch (Throwable t) {
+          logDependentFailure(t);
+        }
+      }
+    }
+
+    /** Runs when the future completes; claims the end only if the caller got there first. */
+    void onFutureDone(float @Nullable [] value, @Nullable Throwable error) {
+      if (finished.compareAndSet(false, true)) {
+        release();
+        stats.ended(Outcome.CANCELLED);
+      }
+    }
+
+    private void release() {
+      int left = queued.getAndSet(RELEASED);
+      if (left > 0) {
+        queuedItems.addAndGet(-left);
+        noteDead(left);
+      }
+      Future<?> task = timeoutTask;
+      if (task != null) {
+        task.cancel(false);
+      }
+    }
+  }
+
+  /** CompletableFuture already shields us from dependents; this is belt and braces. */
+  private static void logDependentFailure(Throwable t) {
+    logger.warn("completing a request's future threw; ignored", t);
+  }
+
+  /** The loop of one worker thread, serving one scorer. */
+  private final class Worker implements Runnable {
+    final BatchScorer<I> scorer;
+    final Thread thread;
+
+    /** Items taken from the queue but not yet claimed into a batch. */
+    private final List<Entry> window = new ArrayList<>();
+
+    private final List<Entry> drained = new ArrayList<>();
+
+    /** The batch in the scorer, for close() to fail if the scorer never returns. */
+    volatile List<Entry> running = List.of();
+
+    Worker(BatchScorer<I> scorer, String name) {
+      this.scorer = scorer;
+      this.thread = new Thread(this, name);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (true) {
+          try {
+            if (!collectWindow()) {
+              return;
+            }
+            runBatch(chooseBatch());
+          } catch (InterruptedException e) {
+            if (closed.get()) {
+              return;
+            }
+            // Not close(): someone else's interrupt. The worker must keep serving.
+            returnToQueue(window);
+          } catch (RuntimeException | Error e) {
+            logger.error("{}: unexpected failure; the worker carries on", thread.getName(), e);
+            if (!closed.get()) {
+              returnToQueue(window);
+            }
+          }
+        }
+      } finally {
+        abandon();
+      }
+    }
+
+    /**
+     * Fills {@link #window}: blocks for one live item, drains what waits, then polls until a batch
+     * is full or the first item has waited {@code maxBatchDelay}. Returns false once closed.
+     */
+    private boolean collectWindow() throws InterruptedException {
+      window.clear();
+      while (window.isEmpty()) {
+        if (!accept(queue.takeFirst(), ticker.read())) {
+          return false;
+        }
+      }
+      long firstArrival = window.get(0).arrivalNanos;
+      if (!drain(ticker.read())) {
+        return false;
+      }
+      while (window.size() < batchSize) {
+        long waitNanos = maxDelayNanos - (ticker.read() - firstArrival);
+        if (waitNanos <= 0) {
+          break;
+        }
+        Entry next = queue.pollFirst(waitNanos, NANOSECONDS);
+        if (next == null) {
+          break;
+        }
+        long now = ticker.read();
+        if (!accept(next, now) || !drain(now)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Takes what waits, up to the window's room, without blocking. */
+    private boolean drain(long now) {
+      int room = windowSize - window.size();
+      if (room <= 0) {
+        return true;
+      }
+      drained.clear();
+      queue.drainTo(drained, room);
+      for (int i = 0; i < drained.size(); i++) {
+        if (!accept(drained.get(i), now)) {
+          window.addAll(drained.subList(i + 1, drained.size())); // for abandon() to fail
+          drained.clear();
+          return false;
+        }
+      }
+      drained.clear();
+      return true;
+    }
+
+    /** Adds the entry to the window if its request is still waiting; false once closed. */
+    private boolean accept(Entry entry, long now) {
+      if (entry == poison) {
+        queue.offerFirst(poison);
+        return false;
+      }
+      if (closed.get()) {
+        window.add(entry);
+        return false;
+      }
+      Request request = entry.request;
+      if (request.finished.get()) {
+        return true; // timed out or cancelled while waiting: skip
+      }
+      if (request.pastDeadline(now)) {
+        // The timer would fail it too; checking here keeps dead items out of batches, and
+        // makes deadlines work on a fake ticker.
+        request.timeOut();
+        return true;
+      }
+      window.add(entry);
+      return true;
+    }
+
+    /**
+     * Picks the next batch out of the window and returns the rest to the head of the queue.
+     * Claims the batch's items, which frees them from the queue bound.
+     */
+    private List<Entry> chooseBatch() {
+      int n = window.size();
+      List<Entry> chosen = new ArrayList<>(Math.min(n, batchSize));
+      if (n <= batchSize) {
+        chosen.addAll(window);
+      } else {
+        boolean[] taken = pickSimilarLengths();
+        for (int i = 0; i < n; i++) {
+          if (taken[i]) {
+            chosen.add(window.get(i));
+          }
+        }
+        // Back in arrival order, ahead of younger items.
+        for (int i = n - 1; i >= 0; i--) {
+          if (!taken[i]) {
+            queue.offerFirst(window.get(i));
+          }
+        }
+      }
+      window.clear();
+      List<Entry> batch = new ArrayList<>(chosen.size());
+      for (Entry entry : chosen) {
+        if (entry.request.claim()) {
+          batch.add(entry);
+        }
+      }
+      queuedItems.addAndGet(-batch.size());
+      return batch;
+    }
+
+    /**
+     * Sorts the window by length (stably, by arrival among equal lengths) and marks the run of
+     * {@code batchSize} items with the least spread of lengths among those that hold the oldest
+     * item, window[0], so no item is passed over for ever.
+     */
+    private boolean[] pickSimilarLengths() {
+      int n = window.size();
+      // Length in the high half, window position in the low half: a stable sort of positions.
+      long[] keys = new long[n];
+      for (int i = 0; i < n; i++) {
+        keys[i] = ((long) window.get(i).length << 32) | i;
+      }
+      Arrays.sort(keys);
+      int oldest = 0;
+      while ((int) keys[oldest] != 0) {
+        oldest++;
+      }
+      int best = Math.max(0, oldest - batchSize + 1);
+      long bestSpread = Long.MAX_VALUE;
+      for (int start = best; start <= Math.min(oldest, n - batchSize); start++) {
+        long spread = (keys[start + batchSize - 1] >> 32) - (keys[start] >> 32);
+        if (spread < bestSpread) {
+          bestSpread = spread;
+          best = start;
+        }
+      }
+      boolean[] taken = new boolean[n];
+      for (int i = best; i < best + batchSize; i++) {
+        taken[(int) keys[i]] = true;
+      }
+      return taken;
+    }
+
+    private void runBatch(List<Entry> batch) {
+      // Requests that ended since their items were taken need no scores.
+      batch.removeIf(entry -> entry.request.finished.get());
+      if (batch.isEmpty()) {
+        return;
+      }
+      if (closed.get()) {
+        failAll(batch, closedBeforeScored(), Outcome.CLOSED);
+        return;
+      }
+      int n = batch.size();
+      List<I> items = new ArrayList<>(n);
+      long start = ticker.read();
+      for (Entry entry : batch) {
+        items.add(entry.item());
+        stats.queueWait(start - entry.arrivalNanos);
+      }
+      float @Nullable [] scores = null;
+      Throwable failure = null;
+      running = batch;
+      try {
+        scores = scorer.score(Collections.unmodifiableList(items));
+      } catch (Throwable t) {
+        // Whatever the scorer throws, Errors included, fails its batch, not the worker.
+        failure = t;
+      } finally {
+        running = List.of();
+      }
+      long end = ticker.read();
+      if (Thread.interrupted() && !closed.get()) {
+        logger.debug("{} was interrupted in its scorer, not by close(); ignored", thread.getName());
+      }
+      if (failure == null && (scores == null || scores.length != n)) {
+        // java-dataloader's assertResultSize: a short or long answer cannot be matched to items.
+        String message =
+            "scorer returned "
+                + (scores == null ? "null" : scores.length + " scores")
+                + " for a batch of "
+                + n
+                + " items";
+        failAll(
+            batch,
+            new ScoringException(message, new IllegalStateException(message)),
+            Outcome.FAILED);
+        return;
+      }
+      if (failure != null) {
+        if (closed.get() && failure instanceof InterruptedException) {
+          failAll(
+              batch,
+              new RerankerClosedException("queue closed while the request's batch was running"),
+              Outcome.CLOSED);
+        } else {
+          failAll(
+              batch,
+              new ScoringException(
+                  "scorer failed on a batch of " + n + " items: " + failure, failure),
+              Outcome.FAILED);
+        }
+        return;
+      }
+      stats.batchScored(n, end - start);
+      List<Request> done = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Entry entry = batch.get(i);
+        if (entry.request.deliver(entry.index, scores[i])) {
+          done.add(entry.request);
+        }
+      }
+      long now = ticker.read();
+      for (Request request : done) {
+        request.succeed(now);
+      }
+    }
+
+    private void failAll(List<Entry> batch, RerankerException exception, Outcome outcome) {
+      for (Entry entry : batch) {
+        entry.request.fail(exception, outcome);
+      }
+    }
+
+    private void returnToQueue(List<Entry> entries) {
+      for (int i = entries.size() - 1; i >= 0; i--) {
+        queue.offerFirst(entries.get(i));
+      }
+      entries.clear();
+    }
+
+    /** On exit, fails what the worker held but never ran. */
+    private void abandon() {
+      for (Entry entry : window) {
+        entry.request.fail(closedBeforeScored(), Outcome.CLOSED);
+      }
+      window.clear();
+    }
+  }
+}

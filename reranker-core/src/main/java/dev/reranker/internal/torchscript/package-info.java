@@ -1,0 +1,5 @@
+/** TorchScript modules through DJL. Internal: not API, may change without notice. */
+@NullMarked
+package dev.reranker.internal.torchscript;
+
+import org.jspecify.annotations.NullMarked;
