@@ -103,9 +103,15 @@ public final class Ranking {
     return ranked.size();
   }
 
+  /** Returns the reply {@link #best()} falls back to when every candidate is dropped, if any. */
+  public Optional<Candidate> fallback() {
+    return fallback;
+  }
+
   /**
    * Returns a ranking in which {@code f} has rewritten every surviving candidate (adding verdicts),
-   * re-sorted; candidates {@code f} drops move to {@link #dropped()}.
+   * re-sorted; candidates {@code f} drops move to {@link #dropped()}. {@code f} visits the
+   * candidates best first, once each. The fallback is kept.
    */
   public Ranking map(Function<ScoredCandidate, ScoredCandidate> f) {
     List<ScoredCandidate> next = new ArrayList<>();

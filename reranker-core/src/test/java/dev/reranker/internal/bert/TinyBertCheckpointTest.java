@@ -108,6 +108,26 @@ class TinyBertCheckpointTest {
   }
 
   @Test
+  void callsLeaveNoNativeArraysBehind() throws IOException {
+    TokenBatch batch = expectedInputs(expected());
+    try (NativeBert bert = NativeBert.loadCheckpoint(checkpoint, Device.cpu())) {
+      int before = bert.djlModel().getNDManager().getManagedArrays().size();
+      for (int i = 0; i < 20; i++) {
+        bert.logits(batch);
+        bert.embed(batch);
+        bert.hiddenStates(batch);
+      }
+      // A forward that fails inside libtorch (token id beyond the vocabulary) frees its arrays too.
+      long[] ids = batch.inputIds().clone();
+      ids[1] = 1_000_000;
+      TokenBatch bad = new TokenBatch(batch.size(), batch.length(), ids, batch.typeIds(),
+          batch.attentionMask());
+      assertThatThrownBy(() -> bert.logits(bad)).isInstanceOf(RuntimeException.class);
+      assertThat(bert.djlModel().getNDManager().getManagedArrays()).hasSize(before);
+    }
+  }
+
+  @Test
   void publicApiLoadsTheCheckpoint() throws IOException {
     JsonObject json = expected();
     try (EncoderModel model = RerankerModel.checkpoint(checkpoint).load()) {
