@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -97,16 +96,19 @@ public final class Reranker implements AutoCloseable {
             b.maxSeqLen <= first.maxPositions(),
             "maxSeqLen (%s) exceeds the model's %s positions", b.maxSeqLen, first.maxPositions());
         pairEncoder =
-            new PairEncoder(first.tokenizerJson(), first.kind(), b.maxSeqLen, b.maxReplyTokens);
+            new PairEncoder(first.tokenizerJson(), first.kind(), b.maxSeqLen, b.maxReplyTokens,
+                b.fixedPadding, b.fastTokenizer);
         for (EncoderModel m : loaded) {
           scorers.add(new ModelScorer(m, pairEncoder));
         }
+        // The builder's calibration wins, then the one saved with the model, then the default.
         this.calibration =
             b.calibration != null
                 ? b.calibration
-                : first.kind() == ModelKind.BI_ENCODER
-                    ? Calibration.BI_ENCODER_DEFAULT
-                    : Calibration.SIGMOID;
+                : first.calibration().orElse(
+                    first.kind() == ModelKind.BI_ENCODER
+                        ? Calibration.BI_ENCODER_DEFAULT
+                        : Calibration.SIGMOID);
       }
       this.queue =
           new BatchingQueue<>(
@@ -341,14 +343,14 @@ public final class Reranker implements AutoCloseable {
 
   private long deadline(@Nullable Duration callTimeout) {
     if (callTimeout == null) {
-      return Long.MAX_VALUE;
+      return BatchingQueue.NO_DEADLINE;
     }
     checkArgument(!callTimeout.isNegative() && !callTimeout.isZero(),
         "timeout must be positive, but was %s", callTimeout);
-    long now = ticker.read();
+    // Saturate: a timeout of centuries means no deadline, not an overflowed one in the past.
     long nanos = callTimeout.compareTo(Duration.ofDays(365)) > 0
-        ? Long.MAX_VALUE : callTimeout.toNanos();
-    return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
+        ? BatchingQueue.NO_DEADLINE : callTimeout.toNanos();
+    return nanos == BatchingQueue.NO_DEADLINE ? nanos : ticker.read() + nanos;
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -370,8 +372,6 @@ public final class Reranker implements AutoCloseable {
         throw err;
       }
       throw new RerankerException(cause.toString(), cause);
-    } catch (CancellationException e) {
-      throw e;
     }
   }
 
@@ -423,6 +423,8 @@ public final class Reranker implements AutoCloseable {
     private int maxQueuedPairs = DEFAULT_MAX_QUEUED_PAIRS;
     private int groupWindowBatches = DEFAULT_GROUP_WINDOW_BATCHES;
     private boolean mixedPrecision;
+    private boolean fixedPadding;
+    private boolean fastTokenizer = true;
     private DataType mixedPrecisionType = DataType.FLOAT16;
     private @Nullable List<Device> devices;
     private @Nullable Duration timeout;
@@ -509,6 +511,29 @@ public final class Reranker implements AutoCloseable {
       checkArgument(batches >= 1 && batches <= 64,
           "lengthGroupingWindow must be in [1, 64], but was %s", batches);
       this.groupWindowBatches = batches;
+      return this;
+    }
+
+    /**
+     * Pads every batch to {@code maxSeqLen} instead of its longest pair (default false: dynamic
+     * padding). Costs compute on padding; useful for fixed-shape graphs and as a benchmark
+     * baseline.
+     */
+    @CanIgnoreReturnValue
+    public Builder fixedPadding(boolean fixedPadding) {
+      this.fixedPadding = fixedPadding;
+      return this;
+    }
+
+    /**
+     * Tokenizes with the project's pure-Java WordPiece tokenizer when the model's {@code
+     * tokenizer.json} is a BERT WordPiece pipeline it reproduces exactly (default true: same ids
+     * as the HuggingFace tokenizer, without a JNI crossing per text); false always uses the
+     * HuggingFace Rust tokenizer.
+     */
+    @CanIgnoreReturnValue
+    public Builder fastTokenizer(boolean fastTokenizer) {
+      this.fastTokenizer = fastTokenizer;
       return this;
     }
 
@@ -644,6 +669,12 @@ public final class Reranker implements AutoCloseable {
       }
       if (mixedPrecision) {
         parts.add("mixedPrecision=" + mixedPrecisionType);
+      }
+      if (fixedPadding) {
+        parts.add("fixedPadding=true");
+      }
+      if (!fastTokenizer) {
+        parts.add("fastTokenizer=false");
       }
       if (devices != null) {
         parts.add("devices=" + devices);

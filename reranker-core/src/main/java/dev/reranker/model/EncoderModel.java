@@ -1,7 +1,9 @@
 package dev.reranker.model;
 
+import dev.reranker.Calibration;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A loaded encoder holding native memory: the native BERT on DJL's PyTorch engine, or a TorchScript
@@ -55,6 +57,15 @@ public interface EncoderModel extends AutoCloseable {
    * @throws UnsupportedOperationException for TorchScript models, whose weights are opaque
    */
   void save(Path directory);
+
+  /**
+   * Returns the calibration fitted for this model and saved with it ({@code config.json} key
+   * {@code reranker_calibration}), if any. {@link dev.reranker.Reranker} uses it unless its builder
+   * sets one.
+   */
+  default Optional<Calibration> calibration() {
+    return Optional.empty();
+  }
 
   /** Frees the model's native memory. Idempotent. */
   @Override

@@ -1,6 +1,7 @@
 package dev.reranker.internal.tokenization;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a dialog and its candidates into model inputs.
@@ -34,16 +36,18 @@ import java.util.Map;
  * <p>Bi-encoder sequences: {@code [CLS] context [SEP]} (newest {@code maxSeqLen - 2} tokens) and
  * {@code [CLS] reply [SEP]} (first {@code maxSeqLen - 2} tokens), embedded separately.
  *
- * <p>Thread-safe: the Rust tokenizer is immutable once built.
+ * <p>Thread-safe: both tokenizers are immutable once built.
  */
 public final class PairEncoder implements AutoCloseable {
-  private final HuggingFaceTokenizer tokenizer;
+  private final @Nullable WordPieceTokenizer fast;
+  private final @Nullable HuggingFaceTokenizer tokenizer;
   private final ModelKind kind;
   private final int maxSeqLen;
   private final int maxReplyTokens;
   private final long cls;
   private final long sep;
   private final long pad;
+  private final boolean fixedPadding;
 
   /**
    * Creates an encoder.
@@ -52,6 +56,27 @@ public final class PairEncoder implements AutoCloseable {
    * @throws ModelLoadException if the tokenizer JSON is unreadable or lacks [CLS]/[SEP]/[PAD]
    */
   public PairEncoder(String tokenizerJson, ModelKind kind, int maxSeqLen, int maxReplyTokens) {
+    this(tokenizerJson, kind, maxSeqLen, maxReplyTokens, false, true);
+  }
+
+  /**
+   * Creates an encoder; with {@code fixedPadding} every batch is padded to {@code maxSeqLen}
+   * instead of its longest sequence (for fixed-shape graphs, and as a benchmark baseline). With
+   * {@code fastTokenizer} it tokenizes with {@link WordPieceTokenizer} when the JSON describes a
+   * BERT WordPiece pipeline it reproduces exactly (same ids, no JNI crossing), else with the
+   * HuggingFace Rust tokenizer.
+   *
+   * @throws IllegalArgumentException if {@code maxReplyTokens} leaves no room for the context
+   * @throws ModelLoadException if the tokenizer JSON is unreadable or lacks [CLS]/[SEP]/[PAD]
+   */
+  public PairEncoder(
+      String tokenizerJson,
+      ModelKind kind,
+      int maxSeqLen,
+      int maxReplyTokens,
+      boolean fixedPadding,
+      boolean fastTokenizer) {
+    this.fixedPadding = fixedPadding;
     checkArgument(maxSeqLen >= 5, "maxSeqLen must be at least 5, but was %s", maxSeqLen);
     checkArgument(maxReplyTokens >= 1 && maxReplyTokens <= maxSeqLen - 4,
         "maxReplyTokens must be in [1, maxSeqLen - 4 = %s], but was %s", maxSeqLen - 4,
@@ -63,7 +88,8 @@ public final class PairEncoder implements AutoCloseable {
     this.kind = kind;
     this.maxSeqLen = maxSeqLen;
     this.maxReplyTokens = maxReplyTokens;
-    this.tokenizer = Tokenizers.create(tokenizerJson, "tokenizer.json");
+    this.fast = fastTokenizer ? WordPieceTokenizer.fromJson(tokenizerJson).orElse(null) : null;
+    this.tokenizer = fast == null ? Tokenizers.create(tokenizerJson, "tokenizer.json") : null;
   }
 
   private static Map<String, Long> specialTokens(String json) {
@@ -156,15 +182,26 @@ public final class PairEncoder implements AutoCloseable {
     return new EncodedPair(context, contextKeep, reply, replyKeep);
   }
 
+  /** Returns whether the pure-Java tokenizer is in use (rather than the Rust one via JNI). */
+  public boolean usesFastTokenizer() {
+    return fast != null;
+  }
+
   private long[] tokenize(String text) {
     if (text.isEmpty()) {
       return new long[0];
     }
-    return tokenizer.encode(text, false, false).getIds();
+    if (fast != null) {
+      return fast.encode(text);
+    }
+    return requireNonNull(tokenizer).encode(text, false, false).getIds();
   }
 
   private List<long[]> tokenizeAll(List<String> texts) {
-    Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+    if (fast != null) {
+      return fast.encodeAll(texts);
+    }
+    Encoding[] encodings = requireNonNull(tokenizer).batchEncode(texts, false, false);
     List<long[]> out = new ArrayList<>(encodings.length);
     for (int i = 0; i < encodings.length; i++) {
       out.add(texts.get(i).isEmpty() ? new long[0] : encodings[i].getIds());
@@ -174,7 +211,7 @@ public final class PairEncoder implements AutoCloseable {
 
   /** Builds the cross-encoder batch, padded to its longest pair. */
   public TokenBatch crossBatch(List<EncodedPair> pairs) {
-    int length = 0;
+    int length = fixedPadding ? maxSeqLen : 0;
     for (EncodedPair p : pairs) {
       length = Math.max(length, p.pairLength());
     }
@@ -228,7 +265,7 @@ public final class PairEncoder implements AutoCloseable {
       rows.add(p.reply());
       ranges.add(new int[] {0, p.replyKeep()});
     }
-    int length = 0;
+    int length = fixedPadding ? maxSeqLen : 0;
     for (int[] r : ranges) {
       length = Math.max(length, r[1] + 2);
     }
@@ -256,6 +293,8 @@ public final class PairEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    tokenizer.close();
+    if (tokenizer != null) {
+      tokenizer.close();
+    }
   }
 }

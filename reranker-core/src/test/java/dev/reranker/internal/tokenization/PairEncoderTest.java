@@ -179,6 +179,38 @@ class PairEncoderTest {
   }
 
   @Test
+  void fixedPaddingPadsEveryBatchToMaxSeqLen() {
+    try (PairEncoder fixed = new PairEncoder(BundledModel.tokenizerJson(),
+        ModelKind.CROSS_ENCODER, 80, 20, true, true)) {
+      List<EncodedPair> pairs = fixed.encode(EXAM, List.of(Candidate.of("ok")));
+      TokenBatch padded = fixed.crossBatch(pairs);
+      assertThat(padded.length()).isEqualTo(80);
+      assertThat(row(padded, 0)).containsExactly(row(cross.crossBatch(pairs), 0));
+    }
+  }
+
+  @Test
+  void fastAndRustTokenizersGiveIdenticalBatches() {
+    assertThat(cross.usesFastTokenizer()).isTrue();
+    try (PairEncoder rust = new PairEncoder(BundledModel.tokenizerJson(),
+        ModelKind.CROSS_ENCODER, 80, 20, false, false)) {
+      assertThat(rust.usesFastTokenizer()).isFalse();
+      SplittableRandom random = new SplittableRandom(7);
+      String[] words = {"Exam", "naïve", "東京", "🎉🎉", "don't", "[SEP]", "ΣΊΣΥΦΟΣ", "\u200b",
+          "İstanbul", "ﬁne", "١٢٣", "שלום", "e\u0301", "a\tb", "?!"};
+      for (int trial = 0; trial < 100; trial++) {
+        Dialog dialog = Dialog.of(Turn.user(words(random, words, random.nextInt(1, 30))));
+        List<Candidate> candidates = List.of(Candidate.of(words(random, words, 5)),
+            Candidate.of(words(random, words, 25)));
+        TokenBatch a = cross.crossBatch(cross.encode(dialog, candidates));
+        TokenBatch b = rust.crossBatch(rust.encode(dialog, candidates));
+        assertThat(a.inputIds()).containsExactly(b.inputIds());
+        assertThat(a.typeIds()).containsExactly(b.typeIds());
+      }
+    }
+  }
+
+  @Test
   void emptyDialogGivesAnEmptyContextSegment() {
     TokenBatch batch = cross.crossBatch(cross.encode(Dialog.of(), List.of(Candidate.of("Hi!"))));
     long[] ids = row(batch, 0);
