@@ -1,67 +1,97 @@
 package dev.reranker.examples;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.reranker.model.EncoderModel;
-import dev.reranker.model.RerankerModel;
-import dev.reranker.model.TokenBatch;
-import java.io.ByteArrayInputStream;
+import dev.reranker.RerankerException;
+import dev.reranker.model.ModelLoadException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
-/** The runnable examples: {@code java -jar reranker-examples.jar demo}. */
+/**
+ * The runnable examples: {@code java -jar reranker-examples.jar demo|rank|serve}. Exit codes: 0
+ * done, 1 failed (model cannot load, port taken), 2 bad arguments (with exactly one line on
+ * stderr).
+ */
 public final class Main {
-  private Main() {}
+  static final String USAGE = """
+      usage: java -jar reranker-examples.jar COMMAND [OPTIONS]
 
-  public static void main(String[] args) throws Exception {
-    System.setProperty("offline", "true"); // never let DJL reach the network
-    String command = args.length == 0 ? "demo" : args[0];
-    if (!command.equals("demo")) {
-      System.err.println("unknown command '" + command + "'; try: demo");
-      System.exit(2);
-    }
-    demo();
+        demo  [--model PATH]
+              rerank retrieval (BM25) and generative candidates for ten companion-bot dialogs
+        rank  --context TURN [--context TURN ...] [--persona FACT ...]
+              --candidate TEXT [--candidate TEXT ...] [--model PATH] [--json]
+              rank replies for one dialog: contexts oldest first, alternating user and bot,
+              the last one the user's; --json prints one JSON object
+        serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
+              JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, GET /health,
+              GET /metrics (Prometheus)
+
+        --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled all-MiniLM-L6-v2)
+      """;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final RerankerFactory rerankers;
+
+  Main(PrintStream out, PrintStream err, RerankerFactory rerankers) {
+    this.out = out;
+    this.err = err;
+    this.rerankers = rerankers;
   }
 
-  /** Scores a few candidate replies for a dialog with the bundled model and prints them, best first. */
-  static void demo() throws Exception {
-    String context = "Just anxious and tired. Yes, I have an exam tomorrow.";
-    List<String> candidates =
-        List.of(
-            "You will do great, you prepared well.",
-            "Exams are stressful. Try to get some sleep tonight, you studied hard.",
-            "I like pizza.",
-            "What is your favourite colour?");
-    try (EncoderModel model = RerankerModel.bundled().load();
-        HuggingFaceTokenizer tokenizer =
-            HuggingFaceTokenizer.newInstance(
-                new ByteArrayInputStream(model.tokenizerJson().getBytes(StandardCharsets.UTF_8)),
-                Map.of("addSpecialTokens", "true", "truncation", "true", "maxLength", "80"))) {
-      long[][] ids = new long[candidates.size() + 1][];
-      long[][] types = new long[candidates.size() + 1][];
-      for (int i = 0; i <= candidates.size(); i++) {
-        Encoding e = tokenizer.encode(i == 0 ? context : candidates.get(i - 1));
-        ids[i] = e.getIds();
-        types[i] = e.getTypeIds();
-      }
-      float[][] vectors = model.embed(TokenBatch.pad(ids, types, 0));
-      Integer[] order = new Integer[candidates.size()];
-      float[] cosine = new float[candidates.size()];
-      for (int i = 0; i < candidates.size(); i++) {
-        order[i] = i;
-        for (int k = 0; k < vectors[0].length; k++) {
-          cosine[i] += vectors[0][k] * vectors[i + 1][k];
-        }
-      }
-      Arrays.sort(order, Comparator.comparingDouble(i -> -cosine[i]));
-      System.out.println("context: " + context);
-      for (int rank = 0; rank < order.length; rank++) {
-        System.out.printf("%d. %.3f  %s%n", rank + 1, cosine[order[rank]],
-            candidates.get(order[rank]));
-      }
+  /** Runs a command and exits with its code. */
+  public static void main(String[] args) {
+    System.setProperty("offline", "true"); // before anything touches DJL: never reach the network
+    // UTF-8 whatever the platform's console encoding, so that JSON and replies survive intact.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+        StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    int code = new Main(out, err, RerankerFactory.BUILDING).run(args);
+    out.flush();
+    System.exit(code);
+  }
+
+  /** Runs the command in {@code args} and returns its exit code; never calls System.exit. */
+  int run(String... args) {
+    List<String> all = Arrays.asList(args);
+    if (all.isEmpty()) {
+      return usageError("missing command: expected demo, rank or serve (see --help)");
     }
+    List<String> rest = all.subList(1, all.size());
+    try {
+      return switch (all.get(0)) {
+        case "demo" -> DemoCommand.run(rest, out, rerankers);
+        case "rank" -> RankCommand.run(rest, out, rerankers);
+        case "serve" -> ServeCommand.run(rest, out, err, rerankers);
+        case "help", "--help", "-h" -> throw UsageException.help();
+        default -> usageError("unknown command '" + all.get(0)
+            + "': expected demo, rank or serve (see --help)");
+      };
+    } catch (UsageException e) {
+      if (e.isHelp()) {
+        out.print(USAGE);
+        return 0;
+      }
+      return usageError(e.getMessage());
+    } catch (ModelLoadException e) {
+      return failure("cannot load the model: " + e.getMessage());
+    } catch (RerankerException e) {
+      return failure("reranking failed: " + e.getMessage());
+    } finally {
+      out.flush();
+    }
+  }
+
+  private int usageError(String message) {
+    err.println(message);
+    return 2;
+  }
+
+  private int failure(String message) {
+    err.println(message.replaceAll("[\\r\\n]+", " "));
+    return 1;
   }
 }
