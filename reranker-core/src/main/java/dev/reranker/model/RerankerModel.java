@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.onnx.BundledModel;
+import dev.reranker.internal.training.QaLstmModel;
 import dev.reranker.internal.torchscript.TorchScriptEncoder;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +73,9 @@ public final class RerankerModel {
    * A HuggingFace BERT checkpoint folder: {@code config.json} ({@code model_type} "bert"), {@code
    * model.safetensors} (F32, F16 or BF16; names with or without {@code bert.}), {@code
    * tokenizer.json}. With a classifier ({@code BertForSequenceClassification}) it is a
-   * cross-encoder, without one a bi-encoder.
+   * cross-encoder, without one a bi-encoder. A folder whose {@code model_type} is {@code
+   * qa-lstm-dual-encoder} holds the QA-LSTM baseline saved by {@code
+   * dev.reranker.training.RerankerTrainer}, served as a cross-encoder.
    *
    * @throws NullPointerException if {@code directory} is null
    */
@@ -134,7 +137,9 @@ public final class RerankerModel {
     requireNonNull(device, "device");
     return switch (format) {
       case BUNDLED -> BundledModel.load(device);
-      case CHECKPOINT -> NativeBert.loadCheckpoint(path, device);
+      case CHECKPOINT -> QaLstmModel.isCheckpoint(path)
+          ? QaLstmModel.load(path, device) // the training baseline's folder
+          : NativeBert.loadCheckpoint(path, device);
       case TORCHSCRIPT -> TorchScriptEncoder.load(
           path, NativeBert.readTokenizer(tokenizer), kind, labels, 512, device);
       case RANDOM -> NativeBert.withRandomRest(

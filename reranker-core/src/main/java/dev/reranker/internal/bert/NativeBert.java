@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
+import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.io.HfConfig;
 import dev.reranker.internal.io.HostTensor;
@@ -28,9 +29,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The native BERT: a {@link BertBlock} inside a DJL {@link Model} on the PyTorch engine, with its
@@ -45,6 +48,7 @@ public final class NativeBert implements EncoderModel {
   private final BertBlock block;
   private final String tokenizerJson;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable Calibration calibration;
 
   private NativeBert(Model model, BertBlock block, String tokenizerJson) {
     this.model = model;
@@ -93,8 +97,10 @@ public final class NativeBert implements EncoderModel {
    * mixed precision on CUDA), on the same device. This model stays open.
    */
   public NativeBert withPrecision(DataType dataType) {
-    return create(new BertBlock(block.config(), block.hasPooler()), weights(), tokenizerJson,
-        model.getNDManager().getDevice(), dataType);
+    NativeBert copy = create(new BertBlock(block.config(), block.hasPooler()), weights(),
+        tokenizerJson, model.getNDManager().getDevice(), dataType);
+    copy.calibration = calibration;
+    return copy;
   }
 
   /** Returns the data type the parameters are stored as. */
@@ -198,7 +204,12 @@ public final class NativeBert implements EncoderModel {
     }
     Map<String, HostTensor> weights = SafeTensors.read(weightsFile);
     String tokenizer = readTokenizer(dir.resolve(TOKENIZER_FILE));
-    return fromWeights(parsed.config(), weights, tokenizer, weightsFile.toString(), device);
+    Optional<Calibration> calibration =
+        HfConfig.calibration(parsed.raw(), dir.resolve(CONFIG_FILE));
+    NativeBert bert =
+        fromWeights(parsed.config(), weights, tokenizer, weightsFile.toString(), device);
+    bert.calibration = calibration.orElse(null);
+    return bert;
   }
 
   /**
@@ -270,6 +281,16 @@ public final class NativeBert implements EncoderModel {
   @Override
   public String tokenizerJson() {
     return tokenizerJson;
+  }
+
+  @Override
+  public Optional<Calibration> calibration() {
+    return Optional.ofNullable(calibration);
+  }
+
+  /** Sets the calibration that {@link #calibration()} reports (a fitted one, before saving). */
+  public void setCalibration(@Nullable Calibration calibration) {
+    this.calibration = calibration;
   }
 
   @Override
@@ -362,6 +383,11 @@ public final class NativeBert implements EncoderModel {
   public void save(Path directory, JsonObject extra) {
     if (closed.get()) {
       throw new IllegalStateException("model is closed");
+    }
+    Calibration fitted = calibration;
+    if (fitted != null && !extra.has(HfConfig.CALIBRATION_KEY)) {
+      extra = extra.deepCopy(); // a fitted calibration travels with the weights
+      extra.add(HfConfig.CALIBRATION_KEY, HfConfig.calibrationJson(fitted));
     }
     boolean classifier = block.config().hasClassifier();
     LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();

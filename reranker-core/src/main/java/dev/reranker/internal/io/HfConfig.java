@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.reranker.Calibration;
 import dev.reranker.model.BertConfig;
 import dev.reranker.model.ModelLoadException;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -172,6 +174,38 @@ public final class HfConfig {
     }
     String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
     Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** The {@code config.json} key of a calibration fitted for the model. */
+  public static final String CALIBRATION_KEY = "reranker_calibration";
+
+  /**
+   * Reads the calibration saved under {@link #CALIBRATION_KEY}: {@code {"scale": a, "bias": b}}.
+   *
+   * @return the calibration, or empty when the key is absent
+   * @throws ModelLoadException naming the file if the entry is malformed
+   */
+  public static Optional<Calibration> calibration(JsonObject json, Path file) {
+    JsonElement e = json.get(CALIBRATION_KEY);
+    if (e == null || e.isJsonNull()) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject c = e.getAsJsonObject();
+      return Optional.of(
+          new Calibration(c.get("scale").getAsFloat(), c.get("bias").getAsFloat()));
+    } catch (RuntimeException ex) {
+      throw new ModelLoadException(file, "'" + CALIBRATION_KEY
+          + "' must be {\"scale\": positive number, \"bias\": number}, but was " + e, ex);
+    }
+  }
+
+  /** Returns the {@link #CALIBRATION_KEY} entry for {@code calibration}. */
+  public static JsonObject calibrationJson(Calibration calibration) {
+    JsonObject c = new JsonObject();
+    c.addProperty("scale", calibration.scale());
+    c.addProperty("bias", calibration.bias());
+    return c;
   }
 
   private static String string(JsonObject json, String key, Path file, String fallback) {

@@ -1,0 +1,8 @@
+/**
+ * Training internals: the QA-LSTM baseline model, the trainable adapters, the loss, gradient
+ * clipping, the learning-rate schedule and progress output. Internal: not API, may change without notice.
+ */
+@NullMarked
+package dev.reranker.internal.training;
+
+import org.jspecify.annotations.NullMarked;

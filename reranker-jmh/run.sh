@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks and runs them, then writes the markdown table and PNG chart.
+#
+#   bash reranker-jmh/run.sh short   # what CI runs: every benchmark once, a smoke check (~3-4 min)
+#   bash reranker-jmh/run.sh full    # the numbers in results/latest.md (24 min on 2 shared cores)
+#
+# Extra arguments go to JMH, e.g. `run.sh full -p config=graph-opt` measures a row full skips.
+# Fails (non-zero exit) if the build, any benchmark or the report fails: JMH runs with -foe true.
+set -euo pipefail
+
+mode="${1:-short}"
+shift || true
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+mvn -q -B -DskipTests package -pl reranker-jmh -am
+
+jar=reranker-jmh/target/benchmarks.jar
+results=reranker-jmh/results
+mkdir -p "$results"
+
+# libtorch's OpenMP threads spin between ops by default. On a CPU shared with other processes
+# the spinning helper thread loses its core and every op waits for it: a MiniLM forward measured
+# 1.1 s instead of 85 ms. Sleeping threads make numbers depend far less on the neighbours'
+# load; the ONNX Runtime peer turns its spinning off too. Override: OMP_WAIT_POLICY=ACTIVE.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
+common=(-foe true -rf json -prof dev.reranker.jmh.LoadProfiler)
+case "$mode" in
+  short)
+    name=short
+    readme=
+    # One fork, one 1-second iteration, no warmup, one parameter value each, 2 client threads
+    # (a BERT-base round of 32 requests takes over a minute): proves every benchmark runs.
+    args=(-f 1 -wi 0 -i 1 -r 1s -t 2
+      -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
+      -p text=short -p shape=840x384x1536 -p type=float32)
+    ;;
+  full)
+    name=latest
+    readme=reranker-jmh/README.md # its copy of the latest table is regenerated too
+    # The annotations' forks and iterations, with rows that change nothing on a CPU left out
+    # (graph-opt, amp: see Ablation) and BERT-base reduced to its last row.
+    args=(-p config=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping
+      -p bertBaseConfig=dynamic-padding-grouping)
+    ;;
+  *)
+    echo "usage: $0 [short|full] [JMH options...]" >&2
+    exit 2
+    ;;
+esac
+
+load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
+start=$(date +%s)
+java -Doffline=true -jar "$jar" "${common[@]}" "${args[@]}" -rff "$results/$name.json" "$@"
+echo "JMH took $(( $(date +%s) - start )) s"
+
+java -Doffline=true -Djava.awt.headless=true -Dreport.loadStart="$load_start" \
+  -cp "$jar" dev.reranker.jmh.Report "$results/$name.json" "$results" "$name" "$mode" \
+  ${readme:+"$readme"} > /dev/null
+echo "wrote $results/$name.md, $results/$name.png and $results/$name.json"
