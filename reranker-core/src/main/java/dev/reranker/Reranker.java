@@ -140,8 +140,9 @@ public final class Reranker implements AutoCloseable {
     }
     if (!device.isGpu()) {
       logger.info(
-          "mixedPrecision(true) is ignored on {}: keeping float32 (fp16 measured 6x slower on a "
-              + "CPU without fp16 arithmetic, and bf16 arrays abort DJL 0.36's PyTorch engine)",
+          "mixedPrecision(true) is ignored on {}: keeping float32 (fp16 is no faster on CPUs "
+              + "measured so far, up to 6x slower without fp16 arithmetic, and bf16 arrays abort "
+              + "DJL 0.36's PyTorch engine)",
           device);
       return model;
     }
@@ -604,8 +605,9 @@ public final class Reranker implements AutoCloseable {
     }
 
     /**
-     * Sets how raw scores become probabilities (default: {@link Calibration#SIGMOID} for
-     * cross-encoders, {@link Calibration#BI_ENCODER_DEFAULT} for bi-encoders).
+     * Sets how raw scores become probabilities (default: the calibration saved with the model, if
+     * any; else {@link Calibration#SIGMOID} for cross-encoders and {@link
+     * Calibration#BI_ENCODER_DEFAULT} for bi-encoders).
      */
     @CanIgnoreReturnValue
     public Builder calibration(Calibration calibration) {

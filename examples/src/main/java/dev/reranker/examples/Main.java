@@ -27,6 +27,10 @@ public final class Main {
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, GET /health,
               GET /metrics (Prometheus)
+        train --data FILE --out DIR [--init bundled|PATH|baseline] [--epochs N] [--resume] ...
+              fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log
+        eval  --data FILE --model DIR [--split val --seed N]
+              AUC, accuracy, log loss and ECE of a checkpoint on a reaction log
 
         --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled all-MiniLM-L6-v2)
       """;
@@ -58,7 +62,7 @@ public final class Main {
   int run(String... args) {
     List<String> all = Arrays.asList(args);
     if (all.isEmpty()) {
-      return usageError("missing command: expected demo, rank or serve (see --help)");
+      return usageError("missing command: expected demo, rank, serve, train or eval (see --help)");
     }
     List<String> rest = all.subList(1, all.size());
     try {
@@ -66,9 +70,10 @@ public final class Main {
         case "demo" -> DemoCommand.run(rest, out, rerankers);
         case "rank" -> RankCommand.run(rest, out, rerankers);
         case "serve" -> ServeCommand.run(rest, out, err, rerankers);
+        case "train", "eval" -> dev.reranker.training.TrainCli.run(args, out, err);
         case "help", "--help", "-h" -> throw UsageException.help();
         default -> usageError("unknown command '" + all.get(0)
-            + "': expected demo, rank or serve (see --help)");
+            + "': expected demo, rank, serve, train or eval (see --help)");
       };
     } catch (UsageException e) {
       if (e.isHelp()) {
