@@ -7,13 +7,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.io.HfConfig;
+import dev.reranker.internal.io.HostArrays;
 import dev.reranker.internal.io.HostTensor;
 import dev.reranker.internal.io.SafeTensors;
 import dev.reranker.internal.tokenization.Tokenizers;
@@ -304,7 +304,7 @@ public final class NativeBert implements EncoderModel {
       throw new IllegalStateException("logits need a cross-encoder, but this model has no classifier");
     }
     int labels = labels().size();
-    return run(batch, out -> rows(out.get(2).toType(DataType.FLOAT32, false).toFloatArray(),
+    return run(batch, out -> HostArrays.rows(out.get(2).toType(DataType.FLOAT32, false).toFloatArray(),
         batch.size(), labels));
   }
 
@@ -319,7 +319,7 @@ public final class NativeBert implements EncoderModel {
       NDArray sum = hidden.mul(mask).sum(new int[] {1});
       NDArray mean = sum.div(mask.sum(new int[] {1}).maximum(1e-9f));
       NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-      return rows(mean.div(norm).toFloatArray(), batch.size(), block.config().hiddenSize());
+      return HostArrays.rows(mean.div(norm).toFloatArray(), batch.size(), block.config().hiddenSize());
     });
   }
 
@@ -351,23 +351,9 @@ public final class NativeBert implements EncoderModel {
     }
   }
 
-  private static float[][] rows(float[] flat, int size, int width) {
-    float[][] out = new float[size][];
-    for (int i = 0; i < size; i++) {
-      out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-    }
-    return out;
-  }
-
   /** Copies every parameter to the host, under this block's (HuggingFace, unprefixed) names. */
   public LinkedHashMap<String, HostTensor> weights() {
-    LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Parameter> e : block.getDirectParameters().toMap().entrySet()) {
-      NDArray a = e.getValue().getArray();
-      out.put(e.getKey(), new HostTensor(a.getShape().getShape(),
-          a.toType(DataType.FLOAT32, false).toFloatArray()));
-    }
-    return out;
+    return HostArrays.parameters(block);
   }
 
   @Override

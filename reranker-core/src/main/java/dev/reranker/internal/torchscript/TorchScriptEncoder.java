@@ -18,6 +18,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import dev.reranker.internal.io.HostArrays;
 import dev.reranker.model.EncoderModel;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.ModelLoadException;
@@ -231,7 +232,7 @@ public final class TorchScriptEncoder implements EncoderModel {
                 source + ": the TorchScript module returned logits of shape " + shape
                     + ", expected (" + size + ", " + width + ") for labels " + labels);
           }
-          return rows(toFloats(output), size, width);
+          return HostArrays.rows(toFloats(output), size, width);
         });
   }
 
@@ -257,9 +258,9 @@ public final class TorchScriptEncoder implements EncoderModel {
             NDArray states = output.toType(DataType.FLOAT32, false);
             NDArray sums = states.mul(mask).sum(new int[] {1});
             NDArray counts = mask.sum(new int[] {1}).maximum(1e-9f);
-            embeddings = rows(toFloats(sums.div(counts)), size, hidden);
+            embeddings = HostArrays.rows(toFloats(sums.div(counts)), size, hidden);
           } else if (shape.dimension() == 2 && shape.get(0) == size) {
-            embeddings = rows(toFloats(output), size, Math.toIntExact(shape.get(1)));
+            embeddings = HostArrays.rows(toFloats(output), size, Math.toIntExact(shape.get(1)));
           } else {
             throw new IllegalStateException(
                 source + ": the TorchScript module returned an output of shape " + shape
@@ -331,14 +332,6 @@ public final class TorchScriptEncoder implements EncoderModel {
     return array.getDataType() == DataType.FLOAT32
         ? array.toFloatArray()
         : array.toType(DataType.FLOAT32, false).toFloatArray();
-  }
-
-  private static float[][] rows(float[] flat, int size, int width) {
-    float[][] rows = new float[size][width];
-    for (int i = 0; i < size; i++) {
-      System.arraycopy(flat, i * width, rows[i], 0, width);
-    }
-    return rows;
   }
 
   /** L2-normalises in place, as {@code torch.nn.functional.normalize} (eps 1e-12) does. */

@@ -19,6 +19,7 @@ import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.io.HfConfig;
+import dev.reranker.internal.io.HostArrays;
 import dev.reranker.internal.io.HostTensor;
 import dev.reranker.internal.io.SafeTensors;
 import dev.reranker.model.ModelKind;
@@ -330,12 +331,7 @@ public final class QaLstmModel implements TrainableModel {
     try (NDManager m = model.getNDManager().newSubManager()) {
       NDList out = block.forward(new ParameterStore(m, false), inputs(m, batch), false);
       float[] flat = out.get(0).toType(DataType.FLOAT32, false).toFloatArray();
-      int width = block.labels().size();
-      float[][] rows = new float[batch.size()][];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-      }
-      return rows;
+      return HostArrays.rows(flat, batch.size(), block.labels().size());
     }
   }
 
@@ -347,10 +343,7 @@ public final class QaLstmModel implements TrainableModel {
       int width = 2 * block.config().hiddenSize();
       float[][][] result = new float[2][batch.size()][];
       for (int k = 0; k < 2; k++) {
-        float[] flat = out.get(k + 1).toFloatArray();
-        for (int i = 0; i < batch.size(); i++) {
-          result[k][i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-        }
+        result[k] = HostArrays.rows(out.get(k + 1).toFloatArray(), batch.size(), width);
       }
       return result;
     }
@@ -369,13 +362,7 @@ public final class QaLstmModel implements TrainableModel {
 
   /** Copies every parameter to the host, under its PyTorch name. */
   public LinkedHashMap<String, HostTensor> weights() {
-    LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Parameter> e : block.getDirectParameters().toMap().entrySet()) {
-      NDArray a = e.getValue().getArray();
-      out.put(e.getKey(), new HostTensor(a.getShape().getShape(),
-          a.toType(DataType.FLOAT32, false).toFloatArray()));
-    }
-    return out;
+    return HostArrays.parameters(block);
   }
 
   @Override
