@@ -8,7 +8,6 @@ import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -17,9 +16,7 @@ import ai.djl.util.PairList;
 import dev.reranker.model.BertConfig;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * BERT written with DJL's NDArray API, numerically equal to HuggingFace {@code BertModel} (and,
@@ -37,13 +34,12 @@ import java.util.Map;
  * <p>Hidden states flow as 2-D {@code [batch * seq, hidden]} views so that every Linear is one
  * {@code addmm}; only attention reshapes to 4-D.
  */
-public final class BertBlock extends AbstractBlock {
+public final class BertBlock extends NamedParameterBlock {
   private static final float INITIALIZER_RANGE = 0.02f;
   private static final float DROPOUT = 0.1f;
 
   private final BertConfig config;
   private final boolean pooler;
-  private final Map<String, Shape> expectedShapes = new LinkedHashMap<>();
 
   private final Parameter wordEmbeddings;
   private final Parameter positionEmbeddings;
@@ -76,7 +72,7 @@ public final class BertBlock extends AbstractBlock {
       Parameter outputNormBias) {}
 
   /**
-   * Creates an uninitialised block. Fill it with {@link #setWeights} and/or {@link
+   * Creates an uninitialised block. Fill it with {@link #setWeight} and/or {@link
    * #initialize(NDManager, DataType, Shape...)} (which initialises randomly what is not set).
    *
    * @param config the sizes; a config with labels gets a classifier head
@@ -138,12 +134,6 @@ public final class BertBlock extends AbstractBlock {
     return param(name, Parameter.Type.BIAS, Initializer.ZEROS, shape);
   }
 
-  private Parameter param(String name, Parameter.Type type, Initializer init, long... shape) {
-    expectedShapes.put(name, new Shape(shape));
-    return addParameter(
-        Parameter.builder().setName(name).setType(type).optInitializer(init).build());
-  }
-
   /** Returns the sizes of this block. */
   public BertConfig config() {
     return config;
@@ -154,37 +144,8 @@ public final class BertBlock extends AbstractBlock {
     return pooler;
   }
 
-  /** Returns every parameter's HuggingFace name and shape, in checkpoint order. */
-  public Map<String, Shape> expectedShapes() {
-    return Collections.unmodifiableMap(expectedShapes);
-  }
 
-  /**
-   * Sets a parameter's value. The caller has checked the name and shape against {@link
-   * #expectedShapes()}.
-   *
-   * @throws IllegalArgumentException for an unknown name or a wrong shape
-   */
-  public void setWeight(String name, NDArray value) {
-    Shape expected = expectedShapes.get(name);
-    if (expected == null) {
-      throw new IllegalArgumentException("unknown parameter " + name);
-    }
-    if (!expected.equals(value.getShape())) {
-      throw new IllegalArgumentException(
-          name + " has shape " + value.getShape() + ", expected " + expected);
-    }
-    parameters.get(name).setArray(value);
-  }
 
-  @Override
-  protected void prepare(Shape[] inputShapes) {
-    for (Parameter p : parameters.values()) {
-      if (!p.isInitialized()) {
-        p.setShape(expectedShapes.get(p.getName()));
-      }
-    }
-  }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -1,5 +1,6 @@
 package dev.reranker.internal.training;
 
+import dev.reranker.internal.bert.NamedParameterBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,16 +9,12 @@ import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.reranker.training.BaselineConfig;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The QA-LSTM dual encoder as one DJL block whose parameters carry PyTorch names ({@code
@@ -33,12 +30,11 @@ import java.util.Map;
  * and DJL exposes no packed sequences. Max pooling ignores token order, so the backward outputs
  * need no un-reversing. Output: {@code (logits [batch, labels], c [batch, 2h], r [batch, 2h])}.
  */
-public final class QaLstmBlock extends AbstractBlock {
+public final class QaLstmBlock extends NamedParameterBlock {
   private static final float MASKED = -1e4f;
 
   private final BaselineConfig config;
   private final List<String> labels;
-  private final Map<String, Shape> expectedShapes = new LinkedHashMap<>();
   private final Parameter embeddings;
   private final Lstm context;
   private final Lstm reply;
@@ -83,10 +79,8 @@ public final class QaLstmBlock extends AbstractBlock {
   }
 
   private Parameter param(String name, long... shape) {
-    expectedShapes.put(name, new Shape(shape));
     Parameter.Type type = shape.length == 1 ? Parameter.Type.BIAS : Parameter.Type.WEIGHT;
-    return addParameter(Parameter.builder().setName(name).setType(type)
-        .optInitializer(Initializer.ZEROS).build());
+    return param(name, type, Initializer.ZEROS, shape);
   }
 
   /** Returns the sizes. */
@@ -99,36 +93,8 @@ public final class QaLstmBlock extends AbstractBlock {
     return labels;
   }
 
-  /** Returns every parameter's name and shape, in checkpoint order. */
-  public Map<String, Shape> expectedShapes() {
-    return Collections.unmodifiableMap(expectedShapes);
-  }
 
-  /**
-   * Sets a parameter's value.
-   *
-   * @throws IllegalArgumentException for an unknown name or a wrong shape
-   */
-  public void setWeight(String name, NDArray value) {
-    Shape expected = expectedShapes.get(name);
-    if (expected == null) {
-      throw new IllegalArgumentException("unknown parameter " + name);
-    }
-    if (!expected.equals(value.getShape())) {
-      throw new IllegalArgumentException(
-          name + " has shape " + value.getShape() + ", expected " + expected);
-    }
-    parameters.get(name).setArray(value);
-  }
 
-  @Override
-  protected void prepare(Shape[] inputShapes) {
-    for (Parameter p : parameters.values()) {
-      if (!p.isInitialized()) {
-        p.setShape(expectedShapes.get(p.getName()));
-      }
-    }
-  }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
