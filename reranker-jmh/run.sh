@@ -34,15 +34,15 @@ case "$mode" in
     # (a BERT-base round of 32 requests takes over a minute): proves every benchmark runs.
     args=(-f 1 -wi 0 -i 1 -r 1s -t 2
       -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
-      -p text=short -p shape=840x384x1536 -p type=float32)
+      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=packed -p batch=request)
     ;;
   full)
     name=latest
     readme=reranker-jmh/README.md # its copy of the latest table is regenerated too
     # The annotations' forks and iterations, with rows that change nothing on a CPU left out
-    # (graph-opt, amp: see Ablation) and BERT-base reduced to its last row.
-    args=(-p config=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping
-      -p bertBaseConfig=dynamic-padding-grouping)
+    # (graph-opt, amp: see Ablation), for the bundled model and for BERT-base.
+    args=(-p config=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers
+      -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers)
     ;;
   *)
     echo "usage: $0 [short|full] [JMH options...]" >&2

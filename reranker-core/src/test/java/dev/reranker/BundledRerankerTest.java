@@ -124,6 +124,37 @@ class BundledRerankerTest {
   }
 
   @Test
+  void twoWorkersShareOneModelAndGiveTheSameAnswers() throws Exception {
+    Ranking expected = bundled.rank(EXAM, CANDIDATES);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try (Reranker two = Reranker.builder().model(RerankerModel.bundled()).workersPerDevice(2)
+        .build()) {
+      assertThat(two.toString()).contains("workersPerDevice=2");
+      assertThat(workerThreads()).contains("reranker-worker-1");
+      List<Future<Ranking>> futures = new ArrayList<>();
+      for (int i = 0; i < 48; i++) {
+        futures.add(pool.submit(() -> two.rank(EXAM, CANDIDATES)));
+      }
+      for (Future<Ranking> f : futures) {
+        Ranking r = f.get(2, TimeUnit.MINUTES);
+        assertSameOrder(r, expected);
+        for (int i = 0; i < r.size(); i++) {
+          assertThat(Math.abs(r.ranked().get(i).probability()
+              - expected.ranked().get(i).probability())).isLessThanOrEqualTo(1e-5f);
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(workerThreads()).doesNotContain("reranker-worker-1");
+  }
+
+  private static List<String> workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(Thread::getName).toList();
+  }
+
+  @Test
   void twoRerankersWithDifferentModelsWorkSideBySide(@TempDir Path tmp) throws Exception {
     Path tiny = tmp.resolve("tiny-bert");
     Files.createDirectories(tiny);

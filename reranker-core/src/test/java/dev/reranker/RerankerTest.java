@@ -399,9 +399,17 @@ class RerankerTest {
         "timeout must be positive, but was PT0S");
     assertBuilderRejects((b, v) -> b.lengthGroupingWindow((int) v), 0,
         "lengthGroupingWindow must be in [1, 64], but was 0");
+    assertBuilderRejects((b, v) -> b.workersPerDevice((int) v), 0,
+        "workersPerDevice must be in [1, 64], but was 0");
+    assertBuilderRejects((b, v) -> b.workersPerDevice((int) v), 65,
+        "workersPerDevice must be in [1, 64], but was 65");
     assertBuilderRejects((b, v) -> b.mixedPrecisionType((ai.djl.ndarray.types.DataType) v),
         ai.djl.ndarray.types.DataType.INT8,
-        "mixedPrecisionType must be FLOAT16 or BFLOAT16, but was int8");
+        "mixedPrecisionType must be FLOAT16, but was int8");
+    assertBuilderRejects((b, v) -> b.mixedPrecisionType((ai.djl.ndarray.types.DataType) v),
+        ai.djl.ndarray.types.DataType.BFLOAT16,
+        "mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine aborts the "
+            + "process on bfloat16 arrays; use FLOAT16");
     assertThatThrownBy(() -> Reranker.builder().devices())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("devices must not be empty");
   }

@@ -1,5 +1,9 @@
 package dev.reranker.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.types.DataType;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,5 +31,23 @@ public final class DjlRuntime {
         System.setProperty("OPT_OUT_TRACKING", "true");
       }
     }
+  }
+
+  /**
+   * Checks a half-precision type for {@code mixedPrecisionType}: FLOAT16 is the only one DJL 0.36
+   * can run. Its PyTorch JNI has no bfloat16 mapping and aborts the process (not an exception) on
+   * the first BFLOAT16 array, so BFLOAT16 is refused here with the reason.
+   *
+   * @return {@code type}
+   * @throws IllegalArgumentException for BFLOAT16 and for any type that is not half precision
+   */
+  public static DataType checkHalfPrecision(DataType type) {
+    requireNonNull(type, "type");
+    checkArgument(type != DataType.BFLOAT16,
+        "mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine aborts the "
+            + "process on bfloat16 arrays; use FLOAT16");
+    checkArgument(type == DataType.FLOAT16, "mixedPrecisionType must be FLOAT16, but was %s",
+        type);
+    return type;
   }
 }

@@ -5,10 +5,12 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -24,9 +26,12 @@ import dev.reranker.internal.onnx.BundledModel;
 import dev.reranker.internal.scoring.ModelScorer;
 import dev.reranker.internal.tokenization.EncodedPair;
 import dev.reranker.internal.tokenization.PairEncoder;
+import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.training.BertTrainable;
 import dev.reranker.internal.training.Gradients;
 import dev.reranker.internal.training.LinearWarmupDecay;
+import dev.reranker.internal.training.LossScaler;
+import dev.reranker.internal.training.MixedPrecision;
 import dev.reranker.internal.training.Progress;
 import dev.reranker.internal.training.QaLstmModel;
 import dev.reranker.internal.training.ReactionLoss;
@@ -92,12 +97,16 @@ import org.jspecify.annotations.Nullable;
  * moments, which DJL's AdamW keeps private: they restart from zero with fresh bias correction.
  * Resuming checks that the training records are the same ones.
  *
- * <p>Precision: training runs in float32 on every device. DJL 0.36 has no autocast, and the
- * obvious substitute, float16 casts of float32 master weights inside the graph, does not work:
- * its PyTorch JNI casts under {@code torch::NoGradGuard} ({@code torchTo}), so no gradient flows
- * back through a cast. Keeping float16 copies with float32 master weights and moving gradients by
- * hand (Apex "O2") would bypass DJL's {@code Trainer} and could not be tested without a GPU. The
- * checkpoint is float32; serve it in float16 with {@code Reranker.Builder.mixedPrecision(true)}.
+ * <p>Precision: float32 by default. {@link Builder#mixedPrecision mixedPrecision(true)} trains
+ * the BERT in mixed precision, Apex's "O2" scheme: forward and backward run on a float16 copy of
+ * the model, with the loss (computed in float32) multiplied by a dynamic loss scale (2^16 at
+ * first, halved and the step skipped when a gradient overflows, doubled after 2000 clean steps,
+ * as {@code torch.cuda.amp.GradScaler}); the gradients are copied to float32, unscaled and
+ * clipped, AdamW updates float32 master weights, and those are copied back to the float16 copy.
+ * Evaluation, checkpoints and resume use the float32 master weights: the checkpoint is float32
+ * either way. It is meant for CUDA; on a CPU it is honoured (the tests run it there) but no faster
+ * than float32 even with AVX512-FP16, and slower without. Only FLOAT16: DJL 0.36's PyTorch JNI
+ * aborts the process on the first BFLOAT16 array. Resume restarts the loss scale at 2^16.
  *
  * <p>Not thread-safe: libtorch lets one gradient collector record at a time in a process, so run
  * one {@code fit} at a time. {@code fit} closes every model, trainer and array it creates.
@@ -131,8 +140,9 @@ public final class RerankerTrainer {
    *
    * @throws IllegalArgumentException if {@code train} has no record to learn from, or {@code
    *     validation} lacks an upvote or a downvote (AUC needs both)
-   * @throws IllegalStateException if the output folder holds a checkpoint and resume is off, or
-   *     resume finds state for another model, head or training set
+   * @throws IllegalStateException if the output folder holds a checkpoint and resume is off,
+   *     resume finds state for another model, head or training set, or training diverges
+   *     (gradients that are not finite; in mixed precision, even at a loss scale of 1)
    * @throws dev.reranker.model.ModelLoadException if the initial model cannot be loaded
    */
   public TrainingResult fit(List<ReactionRecord> train, List<ReactionRecord> validation) {
@@ -230,7 +240,13 @@ public final class RerankerTrainer {
       float lr = b.learningRate != null ? b.learningRate
           : b.baseline != null ? Builder.DEFAULT_BASELINE_LEARNING_RATE
               : Builder.DEFAULT_BERT_LEARNING_RATE;
-      log("training %s on %s, float32", m, device);
+      log("training %s on %s, %s", m, device, b.mixedPrecision
+          ? "mixed precision (" + b.mixedPrecisionType + " forward and backward, float32 master "
+              + "weights, dynamic loss scale)" : "float32");
+      if (b.mixedPrecision && !device.isGpu()) {
+        log("note: mixed precision is no faster than float32 on %s (slower without AVX512-FP16); "
+            + "it pays off on CUDA", device);
+      }
       log("%d train / %d validation records, %d steps x %d epochs, batch %d, lr %.1e, "
               + "warm-up %d steps, max grad norm %.1f", trainSet.size(), validationSet.size(),
           stepsPerEpoch, b.epochs, b.batchSize, lr, Math.round(b.warmupFraction * totalSteps),
@@ -265,10 +281,22 @@ public final class RerankerTrainer {
         log("before training: validation %s", before.summary());
       }
 
-      try (Trainer trainer = new Trainer(m.djlModel(), config)) {
+      MixedPrecision mixed = null;
+      if (b.mixedPrecision) {
+        if (!(m instanceof BertTrainable bert)) {
+          throw new IllegalStateException("mixedPrecision(true) applies to the native BERT only, "
+              + "but this trainer trains " + m);
+        }
+        mixed = new MixedPrecision(bert.bert(), b.mixedPrecisionType, optimizer, new LossScaler());
+        closeables.add(mixed);
+      }
+      // In mixed precision the DJL Trainer runs forward and backward on the float16 copy; its
+      // step() is never called: MixedPrecision.step updates the float32 master weights.
+      Model working = mixed != null ? mixed.workingModel() : m.djlModel();
+      try (Trainer trainer = new Trainer(working, config)) {
         trainer.initialize(m.initShapes());
         List<Parameter> parameters = new ArrayList<>();
-        m.djlModel().getBlock().getParameters().values().forEach(parameters::add);
+        working.getBlock().getParameters().values().forEach(parameters::add);
         ReactionLoss loss = new ReactionLoss();
         for (int epoch = firstEpoch; epoch <= b.epochs && !stopped; epoch++) {
           long epochStart = System.nanoTime();
@@ -277,16 +305,22 @@ public final class RerankerTrainer {
           List<Example> order = shuffled(trainSet, b.seed * 31 + epoch);
           double lossSum = 0;
           int batches = 0;
+          int counted = 0;
           String task = String.format(Locale.ROOT, "epoch %d/%d", epoch, b.epochs);
           try (Progress progress = out == null ? Progress.none()
               : Progress.start(out, bar, task, stepsPerEpoch)) {
             for (int from = 0; from < order.size(); from += b.batchSize) {
               List<Example> batch = order.subList(from, Math.min(order.size(), from + b.batchSize));
               currentStep.incrementAndGet();
-              float stepLoss = step(trainer, m, pairs, batch, loss, parameters);
-              lossSum += stepLoss;
+              float stepLoss = step(trainer, m, pairs, batch, loss, parameters, mixed);
               batches++;
-              progress.step(batches, lossSum / batches, schedule.valueAt(currentStep.get()));
+              // a skipped mixed-precision step may have overflowed in the forward already
+              if (Float.isFinite(stepLoss)) {
+                lossSum += stepLoss;
+                counted++;
+              }
+              progress.step(batches, lossSum / Math.max(1, counted),
+                  schedule.valueAt(currentStep.get()));
             }
           }
           double[] logits = upvoteLogits(m, pairs, validationSet);
@@ -296,7 +330,7 @@ public final class RerankerTrainer {
           EvaluationReport calibrated = report(validationSet, logits, calibration);
           boolean improved = raw.auc() > bestAuc + 1e-9;
           m.setCalibration(calibration);
-          EpochSummary summary = new EpochSummary(epoch, currentStep.get(), lossSum / batches,
+          EpochSummary summary = new EpochSummary(epoch, currentStep.get(), lossSum / counted,
               calibrated, raw, calibration, Duration.ofNanos(System.nanoTime() - epochStart),
               improved);
           if (improved) {
@@ -309,9 +343,11 @@ public final class RerankerTrainer {
           }
           history.add(summary);
           stopped = b.patience > 0 && stale >= b.patience && epoch < b.epochs;
-          log("epoch %d/%d: train loss %.4f; validation %s; %s%s", epoch, b.epochs,
+          log("epoch %d/%d: train loss %.4f; validation %s; %s%s%s", epoch, b.epochs,
               summary.trainLoss(), calibrated.summary(),
               Progress.clockOf(summary.duration()),
+              mixed == null ? "" : String.format(Locale.ROOT, "; loss scale %.0f, %d steps "
+                  + "skipped so far", mixed.scaler().scale(), mixed.scaler().skippedSteps()),
               improved ? "; best so far, saved" : stopped ? "; no improvement for " + stale
                   + " epochs: stopping early" : "");
           saveLast(m, summary, new TrainingState(modelType, labels, epoch, currentStep.get(),
@@ -329,7 +365,7 @@ public final class RerankerTrainer {
     }
 
     private float step(Trainer trainer, TrainableModel m, PairEncoder pairs, List<Example> batch,
-        ReactionLoss loss, List<Parameter> parameters) {
+        ReactionLoss loss, List<Parameter> parameters, @Nullable MixedPrecision mixed) {
       try (NDManager manager = trainer.getManager().newSubManager()) {
         List<EncodedPair> encoded = new ArrayList<>(batch.size());
         int width = labels.size();
@@ -350,7 +386,12 @@ public final class RerankerTrainer {
         try (GradientCollector collector = trainer.newGradientCollector()) {
           NDArray l = loss.evaluate(labelsList, new NDList(m.logits(trainer.forward(inputs))));
           value = l.getFloat();
-          collector.backward(l);
+          collector.backward(mixed != null ? mixed.scale(l) : l);
+        }
+        if (mixed != null) {
+          mixed.step(b.maxGradNorm, manager); // skipped, and the scale halved, on an overflow
+          m.weightsChanged();
+          return value;
         }
         double norm = Gradients.clipByGlobalNorm(parameters, b.maxGradNorm, 1, manager);
         if (!Double.isFinite(norm)) {
@@ -359,6 +400,7 @@ public final class RerankerTrainer {
               + " (lower the learning rate)");
         }
         trainer.step();
+        m.weightsChanged();
         return value;
       }
     }
@@ -614,6 +656,8 @@ public final class RerankerTrainer {
     private @Nullable PrintStream progress = System.err;
     private @Nullable Boolean progressBar;
     private int evalBatchSize = DEFAULT_EVAL_BATCH_SIZE;
+    private boolean mixedPrecision;
+    private DataType mixedPrecisionType = DataType.FLOAT16;
 
     private Builder() {}
 
@@ -641,6 +685,8 @@ public final class RerankerTrainer {
       c.progress = progress;
       c.progressBar = progressBar;
       c.evalBatchSize = evalBatchSize;
+      c.mixedPrecision = mixedPrecision;
+      c.mixedPrecisionType = mixedPrecisionType;
       return c;
     }
 
@@ -838,10 +884,36 @@ public final class RerankerTrainer {
     }
 
     /**
+     * Trains the BERT in mixed precision (default false): forward and backward on a float16 copy
+     * with a dynamic loss scale, AdamW on float32 master weights, which evaluation and the
+     * checkpoint use (see the class documentation). Meant for CUDA; honoured on a CPU too, where
+     * it is no faster than float32. Not for the QA-LSTM {@link #baseline}.
+     */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecision(boolean mixedPrecision) {
+      this.mixedPrecision = mixedPrecision;
+      return this;
+    }
+
+    /**
+     * Sets the half type for {@link #mixedPrecision}: FLOAT16, the default and, with DJL 0.36,
+     * the only one that works.
+     *
+     * @throws IllegalArgumentException for BFLOAT16 (DJL 0.36's PyTorch JNI has no bfloat16
+     *     mapping and aborts the process on the first such array) and for any other type
+     */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecisionType(DataType type) {
+      this.mixedPrecisionType = DjlRuntime.checkHalfPrecision(type);
+      return this;
+    }
+
+    /**
      * Builds the trainer.
      *
      * @throws IllegalStateException if no output folder was set, both a model and a baseline
-     *     were, or {@code maxReplyTokens} leaves no room for the context
+     *     were, {@code maxReplyTokens} leaves no room for the context, or mixed precision was
+     *     asked for the baseline
      */
     public RerankerTrainer build() {
       checkState(output != null, "call output(...) before build()");
@@ -851,6 +923,9 @@ public final class RerankerTrainer {
       checkState(maxReplyTokens <= maxSeqLen - 4,
           "maxReplyTokens (%s) must leave room for the context: at most maxSeqLen - 4 = %s",
           maxReplyTokens, maxSeqLen - 4);
+      checkState(!mixedPrecision || baseline == null,
+          "mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline trains in "
+              + "float32");
       return new RerankerTrainer(this);
     }
 
@@ -910,6 +985,9 @@ public final class RerankerTrainer {
       }
       if (resume) {
         parts.add("resume=true");
+      }
+      if (mixedPrecision) {
+        parts.add("mixedPrecision=" + mixedPrecisionType);
       }
       return "RerankerTrainer.Builder{" + String.join(", ", parts) + "}";
     }

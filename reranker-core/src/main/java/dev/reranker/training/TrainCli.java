@@ -30,6 +30,7 @@ import java.util.Set;
  *       [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
  *       [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
  *       [--calibration platt|temperature|none] [--head single|two] [--multi-label]
+ *       [--mixed-precision]
  * eval  --data FILE [--format jsonl|tsv] --model DIR|bundled [--split val|train|all]
  *       [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
  * </pre>
@@ -54,14 +55,16 @@ public final class TrainCli {
       "        [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]",
       "        [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]",
       "        [--calibration platt|temperature|none] [--head single|two] [--multi-label]",
+      "        [--mixed-precision]   (float16 with float32 master weights: for a CUDA GPU)",
       "  eval  --data FILE [--format jsonl|tsv] --model DIR|bundled [--split val|train|all]",
       "        [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]");
 
-  private static final Set<String> FLAGS = Set.of("--resume", "--multi-label");
+  private static final Set<String> FLAGS = Set.of("--resume", "--multi-label",
+      "--mixed-precision");
   private static final Set<String> TRAIN_OPTIONS = Set.of("--data", "--format", "--init",
       "--out", "--epochs", "--batch-size", "--lr", "--seed", "--val-fraction", "--resume",
       "--patience", "--warmup", "--max-grad-norm", "--max-seq-len", "--calibration", "--head",
-      "--multi-label");
+      "--multi-label", "--mixed-precision");
   private static final Set<String> EVAL_OPTIONS = Set.of("--data", "--format", "--model",
       "--split", "--seed", "--val-fraction", "--batch-size", "--max-seq-len");
 
@@ -146,6 +149,7 @@ public final class TrainCli {
         .seed(longOption(o, "--seed", RerankerTrainer.Builder.DEFAULT_SEED))
         .resume(o.containsKey("--resume"))
         .multiLabel(o.containsKey("--multi-label"))
+        .mixedPrecision(o.containsKey("--mixed-precision"))
         .progress(err);
     String init = o.getOrDefault("--init", "bundled");
     switch (init) {

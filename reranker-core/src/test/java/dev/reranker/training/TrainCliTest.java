@@ -92,6 +92,16 @@ class TrainCliTest {
   }
 
   @Test
+  void mixedPrecisionIsPassedToTheTrainer() throws IOException {
+    // The baseline has no float16 path: the trainer's own check answers, so the flag arrived.
+    int status = run("train", "--data", tsv().toString(), "--init", "baseline",
+        "--out", tmp.resolve("m").toString(), "--epochs", "1", "--mixed-precision");
+    assertThat(status).isEqualTo(TrainCli.FAILED);
+    assertThat(err()).contains("error: mixedPrecision(true) applies to the native BERT; the QA-LSTM"
+        + " baseline trains in float32");
+  }
+
+  @Test
   void malformedDataFailsWithFileAndLine() throws IOException {
     Path data = tmp.resolve("bad.jsonl");
     Files.writeString(data, "{\"dialog_id\": \"a\", \"response\": \"x\", \"reaction\": \"up\"}\n");

@@ -23,6 +23,8 @@ import java.util.Locale;
  *       <td>150</td></tr>
  *   <tr><td>{@code dynamic-padding-grouping}</td><td>fixedPadding false,
  *       lengthGroupingWindow 4</td><td>160 (refactoring)</td></tr>
+ *   <tr><td>{@code two-workers}</td><td>workersPerDevice 2: two batches at once on the CPU,
+ *       sharing one model</td><td>(not in the talk)</td></tr>
  * </table>
  *
  * <p>Two rows change nothing on this build's CPU, which is why {@code run.sh full} skips them
@@ -46,7 +48,8 @@ public enum Ablation {
   AMP,
   BATCH32,
   FAST_ENCODER,
-  DYNAMIC_PADDING_GROUPING;
+  DYNAMIC_PADDING_GROUPING,
+  TWO_WORKERS;
 
   /** The DJL system property the {@code graph-opt} row sets. */
   public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
@@ -87,7 +90,8 @@ public enum Ablation {
         .mixedPrecision(atLeast(AMP))
         .fastTokenizer(atLeast(FAST_ENCODER))
         .batchSize(atLeast(BATCH32) ? 32 : 1)
-        .maxBatchDelay(atLeast(BATCH32) ? Duration.ofMillis(5) : Duration.ZERO);
+        .maxBatchDelay(atLeast(BATCH32) ? Duration.ofMillis(5) : Duration.ZERO)
+        .workersPerDevice(atLeast(TWO_WORKERS) ? 2 : 1);
   }
 
   private boolean atLeast(Ablation row) {

@@ -62,7 +62,7 @@ public class BertBaseRpsBenchmark {
   public static class Ours {
     /** The ablation row (cumulative); named apart from the bundled model's so -p can differ. */
     @Param({"seq128-fixed-nobatch", "seq80", "graph-opt", "amp", "batch32", "fast-encoder",
-        "dynamic-padding-grouping"})
+        "dynamic-padding-grouping", "two-workers"})
     public String bertBaseConfig;
 
     Reranker reranker;

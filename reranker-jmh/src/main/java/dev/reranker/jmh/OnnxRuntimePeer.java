@@ -81,8 +81,25 @@ final class OnnxRuntimePeer implements AutoCloseable {
       System.arraycopy(encodings[i].getAttentionMask(), 0, mask, i * length, length);
       System.arraycopy(encodings[i].getTypeIds(), 0, types, i * length, length);
     }
+    float[][] embeddings = embed(ids, types, mask, rows, length);
+    float[] scores = new float[rows - 1];
+    for (int i = 1; i < rows; i++) {
+      float dot = 0;
+      for (int k = 0; k < hidden; k++) {
+        dot += embeddings[0][k] * embeddings[i][k];
+      }
+      scores[i - 1] = dot;
+    }
+    return scores;
+  }
+
+  /**
+   * Embeds a padded batch: one session call, then mean pooling over the mask and L2
+   * normalisation in Java (what {@code NativeBert.embed} returns).
+   */
+  float[][] embed(long[] ids, long[] types, long[] mask, int rows, int length)
+      throws OrtException {
     long[] shape = {rows, length};
-    float[][] embeddings;
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
         OnnxTensor typeTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape)) {
@@ -94,18 +111,9 @@ final class OnnxRuntimePeer implements AutoCloseable {
       }
       try (OrtSession.Result result = session.run(inputs)) {
         FloatBuffer states = ((OnnxTensor) result.get(0)).getFloatBuffer();
-        embeddings = meanPooled(states, mask, rows, length);
+        return meanPooled(states, mask, rows, length);
       }
     }
-    float[] scores = new float[rows - 1];
-    for (int i = 1; i < rows; i++) {
-      float dot = 0;
-      for (int k = 0; k < hidden; k++) {
-        dot += embeddings[0][k] * embeddings[i][k];
-      }
-      scores[i - 1] = dot;
-    }
-    return scores;
   }
 
   /** Mean over unpadded tokens, L2-normalised (sentence-transformers' pooling). */

@@ -49,6 +49,15 @@ public final class Report {
   private static final String BUNDLED = PKG + "RerankerRpsBenchmark.";
   private static final String BASE = PKG + "BertBaseRpsBenchmark.";
   private static final String SGEMM = PKG + "SgemmBenchmark.matmul";
+  private static final String FORWARD = PKG + "ForwardBenchmark.forward";
+  private static final String[][] FORWARD_ROWS = {
+    {"eager", "before: `BertBlock.forward` (HF layout, Q/K/V apart, padded tokens)"},
+    {"pretransposed", "+ weights stored [in, out], bias fused, 1/sqrt(d) folded into Q"},
+    {"fused-qkv", "+ one fused QKV projection"},
+    {"packed", "+ padding removal (real tokens only outside attention): the default"},
+    {"onnxruntime", "peer: ONNX Runtime Java, same ONNX file"},
+  };
+  private static final String[] FORWARD_BATCHES = {"32x80", "1x40", "request"};
   private static final String HALF = PKG + "HalfPrecisionBenchmark.embedRequest";
 
   /** Tokenizer rows, in table order: method, label, what one op does. */
@@ -149,6 +158,7 @@ public final class Report {
           + " parameters. A smoke check that every benchmark runs, not a measurement.\n");
     }
     sgemm();
+    forward();
     tokenizers();
     jni();
     rps("RPS: bundled all-MiniLM-L6-v2 (bi-encoder)", BUNDLED, "config",
@@ -408,6 +418,59 @@ public final class Report {
       md.append(String.format(Locale.ROOT, "%nLarge-sgemm yardstick: **%.0f GFLOP/s** (2048³ float32)."
           + " The RPS tables divide each row's useful model GFLOP/s by it.%n", sgemmGflops));
     }
+  }
+
+  private void forward() {
+    md.append("\n## Forward pass: native BERT levers vs ONNX Runtime (bundled MiniLM)\n\n");
+    if (!has(FORWARD)) {
+      md.append("Not run.\n");
+      return;
+    }
+    md.append(settings(first(FORWARD))).append(" One op = one forward to L2-normalised"
+        + " embeddings, one caller thread. `32x80`: 32 full rows, no padding; `1x40`: batch-1"
+        + " latency; `request`: one request's context + 20 replies padded to the longest (the"
+        + " workload's first 64 requests in turn). Each cell: ms (ours/ONNX Runtime speed).\n\n");
+    md.append("| row | what it adds | 32x80 ms | 1x40 ms | request ms | 32x80 GFLOP/s ÷ sgemm |"
+        + " request useful GFLOP/s ÷ sgemm |\n|---|---|---:|---:|---:|---:|---:|\n");
+    BertConfig c = BertConfig.miniLmL6();
+    double fullFlops = 32 * rowFlops(c, 80);
+    double requestFlops = 0;
+    List<dev.reranker.model.TokenBatch> requests = ForwardBenchmark.batches("request");
+    for (dev.reranker.model.TokenBatch b : requests) {
+      for (int r = 0; r < b.size(); r++) {
+        requestFlops += rowFlops(c, b.rowLength(r));
+      }
+    }
+    requestFlops /= requests.size();
+    for (String[] r : FORWARD_ROWS) {
+      md.append("| `").append(r[0]).append("` | ").append(r[1]);
+      for (String batch : FORWARD_BATCHES) {
+        Double ms = score(FORWARD, Map.of("engine", r[0], "batch", batch));
+        Double peer = score(FORWARD, Map.of("engine", "onnxruntime", "batch", batch));
+        md.append(" | ");
+        if (ms == null) {
+          md.append("not run");
+        } else {
+          md.append(fmt(ms));
+          if (peer != null && !r[0].equals("onnxruntime")) {
+            md.append(" (").append(ratio(peer / ms)).append(")");
+          }
+        }
+      }
+      for (Object[] f : new Object[][] {{"32x80", fullFlops}, {"request", requestFlops}}) {
+        Double ms = score(FORWARD, Map.of("engine", r[0], "batch", (String) f[0]));
+        md.append(" | ");
+        if (ms != null && sgemmGflops != null) {
+          double gflops = (Double) f[1] / (ms / 1000) / 1e9;
+          md.append(String.format(Locale.ROOT, "%.0f / %.0f = %s", gflops, sgemmGflops,
+              pct(gflops / sgemmGflops)));
+        }
+      }
+      md.append(" |\n");
+    }
+    md.append(String.format(Locale.ROOT, "%nFLOPs: 32x80 = %.1f GFLOP (every token is real);"
+        + " request = %.2f GFLOP of real tokens on average (padding excluded, so only a forward"
+        + " that skips padding can reach the yardstick).%n", fullFlops / 1e9, requestFlops / 1e9));
   }
 
   private void halfPrecision() {

@@ -62,7 +62,7 @@ public class RerankerRpsBenchmark {
   public static class Ours {
     /** The ablation row (cumulative). */
     @Param({"seq128-fixed-nobatch", "seq80", "graph-opt", "amp", "batch32", "fast-encoder",
-        "dynamic-padding-grouping"})
+        "dynamic-padding-grouping", "two-workers"})
     public String config;
 
     Reranker reranker;

@@ -3,12 +3,10 @@ package dev.reranker.internal.bert;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
@@ -30,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -49,6 +48,8 @@ public final class NativeBert implements EncoderModel {
   private final String tokenizerJson;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Calibration calibration;
+  private Set<BertInference.Lever> levers = BertInference.Lever.ALL;
+  private @Nullable BertInference inference;
 
   private NativeBert(Model model, BertBlock block, String tokenizerJson) {
     this.model = model;
@@ -304,33 +305,56 @@ public final class NativeBert implements EncoderModel {
       throw new IllegalStateException("logits need a cross-encoder, but this model has no classifier");
     }
     int labels = labels().size();
-    return run(batch, out -> HostArrays.rows(out.get(2).toType(DataType.FLOAT32, false).toFloatArray(),
-        batch.size(), labels));
+    return run(batch, BertInference.Output.LOGITS, out -> HostArrays.rows(
+        out.toType(DataType.FLOAT32, false).toFloatArray(), batch.size(), labels));
   }
 
   @Override
   public float[][] embed(TokenBatch batch) {
-    return run(batch, out -> {
-      NDArray hidden = out.get(0).toType(DataType.FLOAT32, false);
-      NDArray mask = hidden.getManager()
-          .create(batch.attentionMask(), new Shape(batch.size(), batch.length()))
-          .toType(DataType.FLOAT32, false)
-          .expandDims(2);
-      NDArray sum = hidden.mul(mask).sum(new int[] {1});
-      NDArray mean = sum.div(mask.sum(new int[] {1}).maximum(1e-9f));
-      NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-      return HostArrays.rows(mean.div(norm).toFloatArray(), batch.size(), block.config().hiddenSize());
-    });
+    return run(batch, BertInference.Output.POOLED_MEAN, out -> HostArrays.rows(
+        out.toFloatArray(), batch.size(), block.config().hiddenSize()));
   }
 
-  /** Returns the last hidden states, {@code [batch, length, hidden]} (for parity tests). */
+  /**
+   * Returns the last hidden states, {@code [batch, length, hidden]} (for parity tests). Positions
+   * outside the attention mask are zero when the forward packs tokens (the default), and
+   * HuggingFace's values for them otherwise: no output depends on them.
+   */
   public HostTensor hiddenStates(TokenBatch batch) {
-    return run(batch, out -> new HostTensor(
+    return run(batch, BertInference.Output.HIDDEN, out -> new HostTensor(
         new long[] {batch.size(), batch.length(), block.config().hiddenSize()},
-        out.get(0).toType(DataType.FLOAT32, false).toFloatArray()));
+        out.toType(DataType.FLOAT32, false).toFloatArray()));
   }
 
-  private <R> R run(TokenBatch batch, Function<NDList, R> read) {
+  /**
+   * Chooses the inference levers (benchmarks' before/after rows); the default is {@link
+   * BertInference.Lever#ALL}. Call while no forward runs.
+   */
+  public synchronized void useLevers(Set<BertInference.Lever> levers) {
+    this.levers = Set.copyOf(levers);
+    weightsChanged();
+  }
+
+  /**
+   * Drops the inference copies of the weights, so the next forward sees the block's current
+   * parameters. The trainer calls it after every update. Call while no forward runs.
+   */
+  public synchronized void weightsChanged() {
+    BertInference old = inference;
+    inference = null;
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  private synchronized BertInference inference() {
+    if (inference == null) {
+      inference = new BertInference(block, levers, model.getNDManager());
+    }
+    return inference;
+  }
+
+  private <R> R run(TokenBatch batch, BertInference.Output output, Function<NDArray, R> read) {
     if (closed.get()) {
       throw new IllegalStateException("model is closed");
     }
@@ -339,15 +363,10 @@ public final class NativeBert implements EncoderModel {
           "batch length " + batch.length() + " exceeds the model's " + maxPositions()
               + " positions");
     }
+    BertInference forward = inference();
     JniUtils.setGradMode(false); // thread-local in libtorch: no autograd graph for inference
     try (NDManager m = model.getNDManager().newSubManager()) {
-      Shape shape = new Shape(batch.size(), batch.length());
-      NDList inputs = new NDList(
-          m.create(batch.inputIds(), shape),
-          m.create(batch.typeIds(), shape),
-          m.create(batch.attentionMask(), shape));
-      NDList out = block.forward(new ParameterStore(m, false), inputs, false);
-      return read.apply(out);
+      return read.apply(forward.forward(m, batch, output));
     }
   }
 
@@ -395,6 +414,7 @@ public final class NativeBert implements EncoderModel {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      weightsChanged();
       model.close();
     }
   }

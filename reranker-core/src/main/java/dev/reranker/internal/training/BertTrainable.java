@@ -106,6 +106,11 @@ public final class BertTrainable implements TrainableModel {
   }
 
   @Override
+  public void weightsChanged() {
+    bert.weightsChanged();
+  }
+
+  @Override
   public float[][] logits(TokenBatch batch) {
     return bert.logits(batch);
   }

@@ -27,7 +27,19 @@ public final class Gradients {
    */
   public static double clipByGlobalNorm(
       List<Parameter> parameters, double maxNorm, double lossScale, NDManager scratch) {
-    List<NDArray> grads = gradients(parameters, scratch);
+    return clipByGlobalNorm(gradients(parameters, scratch), maxNorm, lossScale);
+  }
+
+  /**
+   * Does what {@link #clipByGlobalNorm(List, double, double, NDManager)} does, to these gradient
+   * arrays (the float32 copies of mixed precision): unscales by {@code 1 / lossScale} and clips to
+   * {@code maxNorm}, in place, unless the norm is not finite. Its temporary arrays go to the
+   * gradients' manager: pass arrays of a per-step manager.
+   *
+   * @param maxNorm the largest norm allowed; not positive turns clipping off
+   * @return the global norm of the unscaled gradients before clipping
+   */
+  public static double clipByGlobalNorm(List<NDArray> grads, double maxNorm, double lossScale) {
     if (grads.isEmpty()) {
       return 0;
     }

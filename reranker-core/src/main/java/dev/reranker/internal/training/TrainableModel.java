@@ -30,6 +30,11 @@ public interface TrainableModel extends EncoderModel {
   /** Returns the logits, {@code [batch, labels]}, of the block's outputs. */
   NDArray logits(NDList outputs);
 
+  /**
+   * Tells the model its parameters were updated in place, so that inference copies of them (see
+   * {@code BertInference}) are rebuilt before the next evaluation. Nothing to do by default.
+   */
+  default void weightsChanged() {}
 
   /** Returns the number of trainable values. */
   long parameterCount();

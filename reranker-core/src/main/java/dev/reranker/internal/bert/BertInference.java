@@ -1,0 +1,437 @@
+package dev.reranker.internal.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import dev.reranker.model.BertConfig;
+import dev.reranker.model.TokenBatch;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inference forward of a {@link BertBlock}: the same function as {@link BertBlock#forward},
+ * rearranged for speed on the weights of one block.
+ *
+ * <ul>
+ *   <li>{@link Lever#PRETRANSPOSED}: Linear weights stored {@code [in, out]} and contiguous, so
+ *       {@code linear} runs one non-transposed GEMM with the bias fused ({@code addmm}); the
+ *       attention scale 1/sqrt(d) is folded into the query weights.
+ *   <li>{@link Lever#FUSED_QKV}: one {@code [hidden, 3 * hidden]} projection instead of three.
+ *   <li>{@link Lever#PACKED}: padding removal. Only the real tokens go through the embeddings,
+ *       every Linear, LayerNorm and GELU ({@code [tokens, hidden]}); they are scattered into the
+ *       padded {@code [batch, seq]} layout for attention only, and gathered back after it. Used
+ *       when every row's real tokens are a prefix of the row (what the pair encoder produces);
+ *       other masks run unpacked.
+ * </ul>
+ *
+ * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
+ * benchmarks). Index arrays, masks and pooling weights are built on the host from the batch's
+ * arrays, so the forward never reads a device array back until its result.
+ *
+ * <p>The weights are copies: after the block's parameters change (training), build a new one.
+ * Thread-safe: a forward only reads the weights.
+ */
+public final class BertInference implements AutoCloseable {
+  /** One speed-up of the inference forward; {@link #ALL} is the default. */
+  public enum Lever {
+    PRETRANSPOSED,
+    FUSED_QKV,
+    PACKED;
+
+    /** Every lever. */
+    public static final Set<Lever> ALL = Set.copyOf(EnumSet.allOf(Lever.class));
+  }
+
+  /** What a forward returns: the last hidden states of the real tokens, and the head outputs. */
+  enum Output {
+    HIDDEN,
+    POOLED_MEAN,
+    LOGITS
+  }
+
+  private final BertBlock block;
+  private final BertConfig config;
+  private final Set<Lever> levers;
+  private final NDManager manager;
+  private final DataType dataType;
+  private final NDArray wordEmbeddings;
+  private final NDArray positionEmbeddings;
+  private final NDArray typeEmbeddings;
+  private final NDArray embeddingsNormWeight;
+  private final NDArray embeddingsNormBias;
+  private final List<LayerWeights> layers;
+  private final NDArray poolerWeight;
+  private final NDArray poolerBias;
+  private final NDArray classifierWeight;
+  private final NDArray classifierBias;
+
+  /** A Linear: {@code weight} in the layout {@code linear} takes ({@code [out, in]}), maybe a view. */
+  private record Linear(NDArray weight, NDArray bias) {}
+
+  private record LayerWeights(
+      List<Linear> qkv, // one fused Linear, or query, key, value
+      Linear attentionOut,
+      NDArray attentionNormWeight,
+      NDArray attentionNormBias,
+      Linear intermediate,
+      Linear output,
+      NDArray outputNormWeight,
+      NDArray outputNormBias) {}
+
+  /**
+   * Copies {@code block}'s current weights into the layouts {@code levers} need.
+   *
+   * @param parent the manager the copies live under (the model's); closed with this object
+   */
+  public BertInference(BertBlock block, Set<Lever> levers, NDManager parent) {
+    this.block = block;
+    this.config = block.config();
+    this.levers = Set.copyOf(levers);
+    this.manager = parent.newSubManager();
+    Map<String, Parameter> p = block.getDirectParameters().toMap();
+    this.dataType = p.get("embeddings.word_embeddings.weight").getArray().getDataType();
+    try {
+      wordEmbeddings = p.get("embeddings.word_embeddings.weight").getArray();
+      positionEmbeddings = p.get("embeddings.position_embeddings.weight").getArray();
+      typeEmbeddings = p.get("embeddings.token_type_embeddings.weight").getArray();
+      embeddingsNormWeight = p.get("embeddings.LayerNorm.weight").getArray();
+      embeddingsNormBias = p.get("embeddings.LayerNorm.bias").getArray();
+      double scale = 1.0 / Math.sqrt(config.headSize());
+      boolean pre = levers.contains(Lever.PRETRANSPOSED);
+      List<LayerWeights> list = new ArrayList<>();
+      for (int i = 0; i < config.numLayers(); i++) {
+        String n = "encoder.layer." + i + ".";
+        List<float[]> qkvW = List.of(
+            scaled(host(p, n + "attention.self.query.weight"), pre ? scale : 1),
+            host(p, n + "attention.self.key.weight"),
+            host(p, n + "attention.self.value.weight"));
+        List<float[]> qkvB = List.of(
+            scaled(host(p, n + "attention.self.query.bias"), pre ? scale : 1),
+            host(p, n + "attention.self.key.bias"),
+            host(p, n + "attention.self.value.bias"));
+        int h = config.hiddenSize();
+        List<Linear> qkv = new ArrayList<>();
+        if (levers.contains(Lever.FUSED_QKV)) {
+          qkv.add(linear(concat(qkvW), concat(qkvB), 3 * h, h, pre));
+        } else {
+          for (int k = 0; k < 3; k++) {
+            qkv.add(linear(qkvW.get(k), qkvB.get(k), h, h, pre));
+          }
+        }
+        int inter = config.intermediateSize();
+        list.add(new LayerWeights(
+            qkv,
+            linear(p, n + "attention.output.dense", h, h, pre),
+            p.get(n + "attention.output.LayerNorm.weight").getArray(),
+            p.get(n + "attention.output.LayerNorm.bias").getArray(),
+            linear(p, n + "intermediate.dense", inter, h, pre),
+            linear(p, n + "output.dense", h, inter, pre),
+            p.get(n + "output.LayerNorm.weight").getArray(),
+            p.get(n + "output.LayerNorm.bias").getArray()));
+      }
+      layers = List.copyOf(list);
+      poolerWeight = block.hasPooler() ? p.get("pooler.dense.weight").getArray() : null;
+      poolerBias = block.hasPooler() ? p.get("pooler.dense.bias").getArray() : null;
+      classifierWeight = config.hasClassifier() ? p.get("classifier.weight").getArray() : null;
+      classifierBias = config.hasClassifier() ? p.get("classifier.bias").getArray() : null;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Returns the levers this forward uses. */
+  public Set<Lever> levers() {
+    return levers;
+  }
+
+  private static float[] host(Map<String, Parameter> p, String name) {
+    return p.get(name).getArray().toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
+  private static float[] scaled(float[] values, double scale) {
+    if (scale != 1) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) (values[i] * scale);
+      }
+    }
+    return values;
+  }
+
+  private static float[] concat(List<float[]> parts) {
+    int n = 0;
+    for (float[] part : parts) {
+      n += part.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return out;
+  }
+
+  private Linear linear(Map<String, Parameter> p, String name, int out, int in, boolean pre) {
+    return linear(host(p, name + ".weight"), host(p, name + ".bias"), out, in, pre);
+  }
+
+  /** Places a {@code [out, in]} row-major weight, transposed to contiguous {@code [in, out]}. */
+  private Linear linear(float[] weight, float[] bias, int out, int in, boolean pre) {
+    NDArray b = device(manager.create(bias, new Shape(out)));
+    if (!pre) {
+      return new Linear(device(manager.create(weight, new Shape(out, in))), b);
+    }
+    float[] t = new float[weight.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        t[i * out + o] = weight[o * in + i];
+      }
+    }
+    // linear(x, W) computes x W^T: pass the transposed view, W^T is then the contiguous [in, out].
+    return new Linear(device(manager.create(t, new Shape(in, out))).transpose(), b);
+  }
+
+  private NDArray device(NDArray floats) {
+    if (dataType == DataType.FLOAT32) {
+      return floats;
+    }
+    NDArray cast = floats.toType(dataType, false);
+    floats.close();
+    return cast;
+  }
+
+  /**
+   * Runs the forward under {@code m}: the hidden states {@code [batch, seq, hidden]} (padding rows
+   * zero when packed), the mean-pooled L2-normalised embeddings {@code [batch, hidden]}, or the
+   * classifier's logits {@code [batch, labels]}.
+   */
+  NDArray forward(NDManager m, TokenBatch batch, Output output) {
+    if (levers.isEmpty()) {
+      return eager(m, batch, output);
+    }
+    int rows = batch.size();
+    int seq = batch.length();
+    int h = config.hiddenSize();
+    long[] mask = batch.attentionMask();
+    int[] lengths = new int[rows];
+    boolean prefixes = true;
+    for (int b = 0; b < rows; b++) {
+      int n = batch.rowLength(b);
+      lengths[b] = n;
+      for (int t = 0; t < seq && prefixes; t++) {
+        prefixes = mask[b * seq + t] == (t < n ? 1 : 0);
+      }
+    }
+    int tokens = 0;
+    for (int n : lengths) {
+      tokens += n;
+    }
+    boolean packed = levers.contains(Lever.PACKED) && prefixes && tokens < rows * seq
+        && tokens > 0;
+
+    // Host-side gathers: the real tokens' ids, segments and positions (all of them if unpacked).
+    int count = packed ? tokens : rows * seq;
+    long[] ids = new long[count];
+    long[] types = new long[count];
+    long[] positions = new long[count];
+    long[] pack = packed ? new long[count] : null; // packed row -> padded position
+    long[] unpack = packed ? new long[rows * seq] : null; // padded position -> packed row
+    int k = 0;
+    for (int b = 0; b < rows; b++) {
+      int start = k;
+      for (int t = 0; t < seq; t++) {
+        int at = b * seq + t;
+        if (packed && t >= lengths[b]) {
+          unpack[at] = start; // any real row of the batch: masked out of every softmax
+          continue;
+        }
+        ids[k] = batch.inputIds()[at];
+        types[k] = batch.typeIds()[at];
+        positions[k] = t;
+        if (packed) {
+          pack[k] = at;
+          unpack[at] = k;
+        }
+        k++;
+      }
+    }
+    NDArray packIndex = packed ? m.create(pack, new Shape(count)) : null;
+    NDArray unpackIndex = packed ? m.create(unpack, new Shape(rows * seq)) : null;
+
+    NDArrayEx ex = wordEmbeddings.getNDArrayInternal();
+    NDArray idArray = m.create(ids, new Shape(count));
+    NDArray x = embedding(ex, idArray, wordEmbeddings)
+        .add(embedding(ex, m.create(positions, new Shape(count)), positionEmbeddings))
+        .add(embedding(ex, m.create(types, new Shape(count)), typeEmbeddings));
+    x = layerNorm(x, embeddingsNormWeight, embeddingsNormBias);
+
+    // Without padding no position is masked: skip the mask and its add in every layer.
+    NDArray additiveMask = tokens == rows * seq ? null : additiveMask(m, mask, rows, seq);
+    for (LayerWeights layer : layers) {
+      x = layer(x, layer, additiveMask, rows, seq, packIndex, unpackIndex);
+    }
+
+    switch (output) {
+      case HIDDEN:
+        if (!packed) {
+          return x.reshape(rows, seq, h);
+        }
+        // Padding positions read the zero row appended after the real ones.
+        long[] zeroed = unpack.clone();
+        for (int b = 0; b < rows; b++) {
+          for (int t = lengths[b]; t < seq; t++) {
+            zeroed[b * seq + t] = count;
+          }
+        }
+        NDArray withZero = x.concat(m.zeros(new Shape(1, h), x.getDataType()));
+        return embedding(ex, m.create(zeroed, new Shape(rows * seq)), withZero)
+            .reshape(rows, seq, h);
+      case POOLED_MEAN:
+        // Mean over each row's real tokens as one [rows, count] x [count, hidden] product.
+        float[] weights = new float[rows * count];
+        int row0 = 0;
+        for (int b = 0; b < rows; b++) {
+          float w = 1f / Math.max(lengths[b], 1);
+          if (packed) {
+            java.util.Arrays.fill(weights, b * count + row0, b * count + row0 + lengths[b], w);
+            row0 += lengths[b];
+          } else {
+            for (int t = 0; t < seq; t++) {
+              weights[b * count + b * seq + t] = mask[b * seq + t] != 0 ? w : 0f;
+            }
+          }
+        }
+        NDArray mean = m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32,
+            false));
+        NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        return mean.div(norm);
+      case LOGITS:
+        long[] first = new long[rows];
+        int at = 0;
+        for (int b = 0; b < rows; b++) {
+          first[b] = packed ? at : (long) b * seq;
+          at += lengths[b];
+        }
+        NDArray cls = embedding(ex, m.create(first, new Shape(rows)), x);
+        NDArray pooled = ex.linear(cls, poolerWeight, poolerBias).singletonOrThrow().tanh();
+        return ex.linear(pooled, classifierWeight, classifierBias).singletonOrThrow();
+      default:
+        throw new AssertionError(output);
+    }
+  }
+
+  private NDArray layer(
+      NDArray x,
+      LayerWeights p,
+      NDArray additiveMask,
+      int rows,
+      int seq,
+      NDArray packIndex,
+      NDArray unpackIndex) {
+    int heads = config.numHeads();
+    int d = config.headSize();
+    int h = config.hiddenSize();
+    NDArrayEx ex = x.getNDArrayInternal();
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (p.qkv().size() == 1) {
+      NDArray qkv = apply(p.qkv().get(0), x);
+      if (unpackIndex != null) {
+        qkv = embedding(ex, unpackIndex, qkv);
+      }
+      // [rows*seq, 3h] -> [3, rows, heads, seq, d]
+      NDArray split = qkv.reshape(rows, seq, 3, heads, d).transpose(2, 0, 3, 1, 4);
+      q = split.get(0);
+      k = split.get(1);
+      v = split.get(2);
+    } else {
+      q = heads(apply(p.qkv().get(0), x), unpackIndex, ex, rows, seq);
+      k = heads(apply(p.qkv().get(1), x), unpackIndex, ex, rows, seq);
+      v = heads(apply(p.qkv().get(2), x), unpackIndex, ex, rows, seq);
+    }
+    if (!levers.contains(Lever.PRETRANSPOSED)) {
+      q = q.mul(1.0 / Math.sqrt(d));
+    }
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+    NDArray probs = (additiveMask == null ? scores : scores.addi(additiveMask)).softmax(-1);
+    NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape((long) rows * seq, h);
+    if (packIndex != null) {
+      context = embedding(ex, packIndex, context);
+    }
+    NDArray attended = apply(p.attentionOut(), context);
+    x = layerNorm(attended.addi(x), p.attentionNormWeight(), p.attentionNormBias());
+    NDArray inner = apply(p.intermediate(), x).getNDArrayInternal().gelu();
+    NDArray out = apply(p.output(), inner);
+    return layerNorm(out.addi(x), p.outputNormWeight(), p.outputNormBias());
+  }
+
+  private NDArray heads(NDArray projected, NDArray unpackIndex, NDArrayEx ex, int rows, int seq) {
+    NDArray padded = unpackIndex == null ? projected : embedding(ex, unpackIndex, projected);
+    return padded.reshape(rows, seq, config.numHeads(), config.headSize()).transpose(0, 2, 1, 3);
+  }
+
+  private static NDArray apply(Linear linear, NDArray x) {
+    return x.getNDArrayInternal().linear(x, linear.weight(), linear.bias()).singletonOrThrow();
+  }
+
+  private static NDArray embedding(NDArrayEx ex, NDArray index, NDArray table) {
+    return ex.embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+    return x.getNDArrayInternal()
+        .layerNorm(x, new Shape(config.hiddenSize()), weight, bias, config.layerNormEps())
+        .singletonOrThrow();
+  }
+
+  /** HuggingFace's extended attention mask, {@code [rows, 1, 1, seq]}, built on the host. */
+  private NDArray additiveMask(NDManager m, long[] mask, int rows, int seq) {
+    float lowest = dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+    float[] additive = new float[rows * seq];
+    for (int i = 0; i < additive.length; i++) {
+      additive[i] = mask[i] != 0 ? 0f : lowest;
+    }
+    NDArray a = m.create(additive, new Shape(rows, 1, 1, seq));
+    return dataType == DataType.FLOAT32 ? a : a.toType(dataType, false);
+  }
+
+  /** The "before" row: {@link BertBlock#forward} as training runs it. */
+  private NDArray eager(NDManager m, TokenBatch batch, Output output) {
+    Shape shape = new Shape(batch.size(), batch.length());
+    NDList inputs = new NDList(
+        m.create(batch.inputIds(), shape),
+        m.create(batch.typeIds(), shape),
+        m.create(batch.attentionMask(), shape));
+    NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), inputs, false);
+    switch (output) {
+      case HIDDEN:
+        return out.get(0);
+      case LOGITS:
+        return out.get(2);
+      case POOLED_MEAN:
+        NDArray hidden = out.get(0).toType(DataType.FLOAT32, false);
+        NDArray maskArray = inputs.get(2).toType(DataType.FLOAT32, false).expandDims(2);
+        NDArray sum = hidden.mul(maskArray).sum(new int[] {1});
+        NDArray mean = sum.div(maskArray.sum(new int[] {1}).maximum(1e-9f));
+        NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        return mean.div(norm);
+      default:
+        throw new AssertionError(output);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,189 @@
+package dev.reranker.internal.bert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonObject;
+import dev.reranker.internal.bert.BertInference.Lever;
+import dev.reranker.internal.io.HostTensor;
+import dev.reranker.model.TokenBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every combination of inference levers computes what {@link BertBlock#forward} computes: on the
+ * bundled MiniLM against ONNX Runtime, and on the tiny cross-encoder against PyTorch.
+ */
+class BertInferenceTest {
+  static Stream<Set<Lever>> leverSets() {
+    List<Set<Lever>> sets = new ArrayList<>();
+    for (int bits = 0; bits < 1 << Lever.values().length; bits++) {
+      EnumSet<Lever> set = EnumSet.noneOf(Lever.class);
+      for (Lever l : Lever.values()) {
+        if ((bits & (1 << l.ordinal())) != 0) {
+          set.add(l);
+        }
+      }
+      sets.add(set);
+    }
+    return sets.stream();
+  }
+
+  @TempDir static Path tmp;
+  static TokenBatch pairs;
+  static float[] reference;
+
+  @BeforeAll
+  static void reference() throws Exception {
+    BundledParityTest.load();
+    pairs = BundledParityTest.encodePairs(BundledParityTest.PAIRS);
+    reference = BundledParityTest.ortHiddenStates(pairs);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    BundledParityTest.close();
+  }
+
+  @ParameterizedTest
+  @MethodSource("leverSets")
+  void everyLeverSetMatchesOnnxRuntimeOnRealTokens(Set<Lever> levers) {
+    NativeBert bert = BundledParityTest.bert;
+    bert.useLevers(levers);
+    try {
+      HostTensor ours = bert.hiddenStates(pairs);
+      double max = 0;
+      for (int row = 0; row < pairs.size(); row++) {
+        for (int t = 0; t < pairs.length(); t++) {
+          for (int k = 0; k < 384; k++) {
+            int i = (row * pairs.length() + t) * 384 + k;
+            if (t < pairs.rowLength(row)) {
+              max = Math.max(max, Math.abs(ours.data()[i] - reference[i]));
+            } else if (levers.contains(Lever.PACKED)) {
+              assertThat(ours.data()[i]).as("padding position is zero when packed").isZero();
+            }
+          }
+        }
+      }
+      assertThat(max).as("max |diff| vs ONNX Runtime with %s", levers).isLessThanOrEqualTo(1e-4);
+    } finally {
+      bert.useLevers(Lever.ALL);
+    }
+  }
+
+  @Test
+  void packedEmbeddingsEqualUnpackedOnesAndEachRowAlone() throws Exception {
+    NativeBert bert = BundledParityTest.bert;
+    float[][] packed = bert.embed(pairs);
+    bert.useLevers(Set.of(Lever.PRETRANSPOSED, Lever.FUSED_QKV));
+    float[][] unpacked;
+    try {
+      unpacked = bert.embed(pairs);
+    } finally {
+      bert.useLevers(Lever.ALL);
+    }
+    assertClose(packed, unpacked, 1e-5);
+    for (int i : new int[] {0, 6, 23}) {
+      float[][] alone = bert.embed(BundledParityTest.encodePairs(
+          java.util.Collections.singletonList(BundledParityTest.PAIRS.get(i))));
+      assertClose(new float[][] {alone[0]}, new float[][] {packed[i]}, 1e-5);
+    }
+  }
+
+  @Test
+  void aMaskWithHolesRunsUnpackedAndMatchesTheTrainingForward() {
+    // Real tokens that are not a prefix of their row: packing does not apply, results still agree.
+    TokenBatch holes = new TokenBatch(pairs.size(), pairs.length(), pairs.inputIds(),
+        pairs.typeIds(), pairs.attentionMask().clone());
+    holes.attentionMask()[3] = 0; // row 0, token 3
+    NativeBert bert = BundledParityTest.bert;
+    float[][] fast = bert.embed(holes);
+    bert.useLevers(Set.of());
+    try {
+      assertClose(fast, bert.embed(holes), 1e-5);
+    } finally {
+      bert.useLevers(Lever.ALL);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("leverSets")
+  void crossEncoderLogitsMatchPyTorchWithEveryLeverSet(Set<Lever> levers) throws Exception {
+    Path checkpoint = tinyCheckpoint();
+    JsonObject json = TinyBertCheckpointTest.expected();
+    try (NativeBert bert = NativeBert.loadCheckpoint(checkpoint, Device.cpu())) {
+      bert.useLevers(levers);
+      double diff = TinyBertCheckpointTest.maxLogitDiff(
+          bert.logits(TinyBertCheckpointTest.expectedInputs(json)), json);
+      assertThat(diff).as("max |logit diff| with %s", levers).isLessThanOrEqualTo(1e-4);
+    }
+  }
+
+  @Test
+  void weightsChangedMakesTheNextForwardSeeUpdatedParameters() throws Exception {
+    Path checkpoint = tinyCheckpoint();
+    TokenBatch batch = TinyBertCheckpointTest.expectedInputs(TinyBertCheckpointTest.expected());
+    try (NativeBert bert = NativeBert.loadCheckpoint(checkpoint, Device.cpu())) {
+      float[][] before = bert.logits(batch);
+      // An in-place update of a weight the fast forward copies, as an optimizer step makes it.
+      NDArray bias = bert.block().getDirectParameters()
+          .get("encoder.layer.0.attention.self.query.bias").getArray();
+      bias.addi(0.5f);
+      bert.weightsChanged();
+      float[][] after = bert.logits(batch);
+      bert.useLevers(Set.of()); // the training forward reads the parameters themselves
+      float[][] eager = bert.logits(batch);
+      assertClose(after, eager, 1e-5);
+      assertThat(Math.abs(after[0][0] - before[0][0])).isGreaterThan(1e-4f);
+    }
+  }
+
+  static Stream<Set<Lever>> noneAndAll() {
+    return Stream.of(Set.of(), Lever.ALL);
+  }
+
+  @ParameterizedTest
+  @MethodSource("noneAndAll")
+  void aFloat16CopyAgreesWithFloat32(Set<Lever> levers) {
+    // The mixedPrecision path: the same forward on half-precision weights (CPU here, CUDA in use).
+    try (NativeBert half =
+        BundledParityTest.bert.withPrecision(ai.djl.ndarray.types.DataType.FLOAT16)) {
+      half.useLevers(levers);
+      assertClose(half.embed(pairs), BundledParityTest.bert.embed(pairs), 1e-2);
+    }
+  }
+
+  /** A copy of the tiny-bert fixture (a cross-encoder) with the bundled tokenizer. */
+  private static Path tinyCheckpoint() throws java.io.IOException {
+    Path checkpoint = Files.createTempDirectory(tmp, "tiny");
+    for (String file : List.of("config.json", "model.safetensors")) {
+      Files.copy(TinyBertCheckpointTest.FIXTURE.resolve(file), checkpoint.resolve(file));
+    }
+    Files.writeString(checkpoint.resolve("tokenizer.json"),
+        dev.reranker.internal.onnx.BundledModel.tokenizerJson());
+    return checkpoint;
+  }
+
+  private static void assertClose(float[][] a, float[][] b, double tolerance) {
+    assertThat(a.length).isEqualTo(b.length);
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      for (int k = 0; k < a[i].length; k++) {
+        max = Math.max(max, Math.abs(a[i][k] - b[i][k]));
+      }
+    }
+    assertThat(max).isLessThanOrEqualTo(tolerance);
+  }
+}
