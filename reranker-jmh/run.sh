@@ -55,6 +55,11 @@ start=$(date +%s)
 java -Doffline=true -jar "$jar" "${common[@]}" "${args[@]}" -rff "$results/$name.json" "$@"
 echo "JMH took $(( $(date +%s) - start )) s"
 
+if [[ "$mode" == short ]]; then
+  # The profiler tool is not a JMH benchmark: prove it runs too.
+  java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 packed 2 > /dev/null
+fi
+
 java -Doffline=true -Djava.awt.headless=true -Dreport.loadStart="$load_start" \
   -cp "$jar" dev.reranker.jmh.Report "$results/$name.json" "$results" "$name" "$mode" \
   ${readme:+"$readme"} > /dev/null
