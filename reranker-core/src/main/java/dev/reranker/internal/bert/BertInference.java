@@ -10,11 +10,14 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import dev.reranker.model.BertConfig;
 import dev.reranker.model.TokenBatch;
+import ai.djl.ndarray.NDArrays;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inference forward of a {@link BertBlock}: the same function as {@link BertBlock#forward},
@@ -26,10 +29,11 @@ import java.util.Set;
  *       attention scale 1/sqrt(d) is folded into the query weights.
  *   <li>{@link Lever#FUSED_QKV}: one {@code [hidden, 3 * hidden]} projection instead of three.
  *   <li>{@link Lever#PACKED}: padding removal. Only the real tokens go through the embeddings,
- *       every Linear, LayerNorm and GELU ({@code [tokens, hidden]}); they are scattered into the
- *       padded {@code [batch, seq]} layout for attention only, and gathered back after it. Used
- *       when every row's real tokens are a prefix of the row (what the pair encoder produces);
- *       other masks run unpacked.
+ *       every Linear, LayerNorm and GELU ({@code [tokens, hidden]}); they are scattered into a
+ *       padded layout for attention only, and gathered back after it. Attention runs in one group
+ *       padded to the longest row, or in two groups of similar lengths when that saves enough
+ *       (see {@link #splitAt}). Used when every row's real tokens are a non-empty prefix of the
+ *       row (what the pair encoder produces); other masks run unpacked.
  * </ul>
  *
  * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
@@ -56,6 +60,9 @@ public final class BertInference implements AutoCloseable {
     POOLED_MEAN,
     LOGITS
   }
+
+  /** The least share of attention work a split into two groups must save. */
+  private static final double SPLIT_SAVING = 0.3;
 
   private final BertBlock block;
   private final BertConfig config;
@@ -235,37 +242,40 @@ public final class BertInference implements AutoCloseable {
     for (int n : lengths) {
       tokens += n;
     }
-    boolean packed = levers.contains(Lever.PACKED) && prefixes && tokens < rows * seq
-        && tokens > 0;
+    boolean nonEmpty = true;
+    for (int n : lengths) {
+      nonEmpty &= n > 0;
+    }
+    boolean packed = levers.contains(Lever.PACKED) && prefixes && nonEmpty && tokens < rows * seq;
 
     // Host-side gathers: the real tokens' ids, segments and positions (all of them if unpacked).
     int count = packed ? tokens : rows * seq;
     long[] ids = new long[count];
     long[] types = new long[count];
     long[] positions = new long[count];
-    long[] pack = packed ? new long[count] : null; // packed row -> padded position
-    long[] unpack = packed ? new long[rows * seq] : null; // padded position -> packed row
+    int[] firstToken = new int[rows]; // where each row's tokens start in x
     int k = 0;
     for (int b = 0; b < rows; b++) {
-      int start = k;
-      for (int t = 0; t < seq; t++) {
+      firstToken[b] = k;
+      for (int t = 0; t < (packed ? lengths[b] : seq); t++) {
         int at = b * seq + t;
-        if (packed && t >= lengths[b]) {
-          unpack[at] = start; // any real row of the batch: masked out of every softmax
-          continue;
-        }
         ids[k] = batch.inputIds()[at];
         types[k] = batch.typeIds()[at];
         positions[k] = t;
-        if (packed) {
-          pack[k] = at;
-          unpack[at] = k;
-        }
         k++;
       }
     }
-    NDArray packIndex = packed ? m.create(pack, new Shape(count)) : null;
-    NDArray unpackIndex = packed ? m.create(unpack, new Shape(rows * seq)) : null;
+    List<AttentionGroup> groups;
+    NDArray packIndex = null;
+    if (packed) {
+      long[] pack = new long[count];
+      groups = attentionGroups(m, lengths, firstToken, pack);
+      packIndex = m.create(pack, new Shape(count));
+    } else {
+      // Without padding no position is masked: skip the mask and its add in every layer.
+      groups = List.of(new AttentionGroup(rows, seq, null,
+          tokens == rows * seq ? null : additiveMask(m, mask, rows, seq)));
+    }
 
     NDArrayEx ex = wordEmbeddings.getNDArrayInternal();
     NDArray idArray = m.create(ids, new Shape(count));
@@ -274,10 +284,8 @@ public final class BertInference implements AutoCloseable {
         .add(embedding(ex, m.create(types, new Shape(count)), typeEmbeddings));
     x = layerNorm(x, embeddingsNormWeight, embeddingsNormBias);
 
-    // Without padding no position is masked: skip the mask and its add in every layer.
-    NDArray additiveMask = tokens == rows * seq ? null : additiveMask(m, mask, rows, seq);
     for (LayerWeights layer : layers) {
-      x = layer(x, layer, additiveMask, rows, seq, packIndex, unpackIndex);
+      x = layer(x, layer, groups, packIndex);
     }
 
     switch (output) {
@@ -286,10 +294,10 @@ public final class BertInference implements AutoCloseable {
           return x.reshape(rows, seq, h);
         }
         // Padding positions read the zero row appended after the real ones.
-        long[] zeroed = unpack.clone();
+        long[] zeroed = new long[rows * seq];
         for (int b = 0; b < rows; b++) {
-          for (int t = lengths[b]; t < seq; t++) {
-            zeroed[b * seq + t] = count;
+          for (int t = 0; t < seq; t++) {
+            zeroed[b * seq + t] = t < lengths[b] ? firstToken[b] + t : count;
           }
         }
         NDArray withZero = x.concat(m.zeros(new Shape(1, h), x.getDataType()));
@@ -316,10 +324,8 @@ public final class BertInference implements AutoCloseable {
         return mean.div(norm);
       case LOGITS:
         long[] first = new long[rows];
-        int at = 0;
         for (int b = 0; b < rows; b++) {
-          first[b] = packed ? at : (long) b * seq;
-          at += lengths[b];
+          first[b] = firstToken[b]; // [CLS]: position 0 of the row, packed or not
         }
         NDArray cls = embedding(ex, m.create(first, new Shape(rows)), x);
         NDArray pooled = ex.linear(cls, poolerWeight, poolerBias).singletonOrThrow().tanh();
@@ -329,42 +335,118 @@ public final class BertInference implements AutoCloseable {
     }
   }
 
-  private NDArray layer(
-      NDArray x,
-      LayerWeights p,
-      NDArray additiveMask,
-      int rows,
-      int seq,
-      NDArray packIndex,
-      NDArray unpackIndex) {
-    int heads = config.numHeads();
-    int d = config.headSize();
-    int h = config.hiddenSize();
-    NDArrayEx ex = x.getNDArrayInternal();
-    NDArray q;
-    NDArray k;
-    NDArray v;
-    if (p.qkv().size() == 1) {
-      NDArray qkv = apply(p.qkv().get(0), x);
-      if (unpackIndex != null) {
-        qkv = embedding(ex, unpackIndex, qkv);
-      }
-      // [rows*seq, 3h] -> [3, rows, heads, seq, d]
-      NDArray split = qkv.reshape(rows, seq, 3, heads, d).transpose(2, 0, 3, 1, 4);
-      q = split.get(0);
-      k = split.get(1);
-      v = split.get(2);
+  /**
+   * Rows that run attention together, padded to {@code seq}: {@code unpack} gathers their
+   * {@code [rows * seq]} positions from the packed tokens (null: {@code x} is already padded),
+   * {@code mask} is the additive padding mask (null: no padding).
+   */
+  private record AttentionGroup(int rows, int seq, @Nullable NDArray unpack,
+      @Nullable NDArray mask) {}
+
+  /**
+   * Splits a packed batch into one or two attention groups. Attention costs rows x seq²; a batch
+   * of one long row and many short ones (a bi-encoder request: the context and its replies) pads
+   * every short row to the long one, so the rows sorted by length are cut where the padded cost is
+   * least, if that saves at least {@value #SPLIT_SAVING}; else one group, padded to the longest
+   * row (not to the batch's length). Fills {@code pack}: for each packed token (row order), its
+   * position in the groups' concatenated {@code [rows * seq]} outputs.
+   */
+  private List<AttentionGroup> attentionGroups(NDManager m, int[] lengths, int[] firstToken,
+      long[] pack) {
+    int rows = lengths.length;
+    Integer[] order = new Integer[rows];
+    for (int i = 0; i < rows; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, Comparator.comparingInt(i -> lengths[i])); // stable
+    int[] sorted = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      sorted[i] = lengths[order[i]];
+    }
+    int split = splitAt(sorted);
+    List<List<Integer>> members = new ArrayList<>();
+    if (split > 0) {
+      members.add(List.of(order).subList(0, split));
+      members.add(List.of(order).subList(split, rows));
     } else {
-      q = heads(apply(p.qkv().get(0), x), unpackIndex, ex, rows, seq);
-      k = heads(apply(p.qkv().get(1), x), unpackIndex, ex, rows, seq);
-      v = heads(apply(p.qkv().get(2), x), unpackIndex, ex, rows, seq);
+      List<Integer> all = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        all.add(i);
+      }
+      members.add(all);
     }
-    if (!levers.contains(Lever.PRETRANSPOSED)) {
-      q = q.mul(1.0 / Math.sqrt(d));
+    List<AttentionGroup> groups = new ArrayList<>();
+    int offset = 0;
+    for (List<Integer> group : members) {
+      int seq = 0;
+      for (int b : group) {
+        seq = Math.max(seq, lengths[b]);
+      }
+      long[] unpack = new long[group.size() * seq];
+      float[] additive = new float[group.size() * seq];
+      boolean padded = false;
+      for (int i = 0; i < group.size(); i++) {
+        int b = group.get(i);
+        for (int t = 0; t < seq; t++) {
+          int at = i * seq + t;
+          if (t < lengths[b]) {
+            unpack[at] = firstToken[b] + t;
+            pack[firstToken[b] + t] = offset + at;
+          } else {
+            unpack[at] = firstToken[b]; // a real token; masked out of every softmax
+            additive[at] = lowest();
+            padded = true;
+          }
+        }
+      }
+      NDArray mask = padded ? m.create(additive, new Shape(group.size(), 1, 1, seq)) : null;
+      groups.add(new AttentionGroup(group.size(), seq,
+          m.create(unpack, new Shape(unpack.length)),
+          mask == null || dataType == DataType.FLOAT32 ? mask : mask.toType(dataType, false)));
+      offset += unpack.length;
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-    NDArray probs = (additiveMask == null ? scores : scores.addi(additiveMask)).softmax(-1);
-    NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape((long) rows * seq, h);
+    return groups;
+  }
+
+  /**
+   * Returns where to cut rows sorted by length into two attention groups, or 0 to keep one: the
+   * cut with the least padded cost (rows x seq² summed over the groups), if it saves at least
+   * {@value #SPLIT_SAVING} of one group's cost.
+   */
+  static int splitAt(int[] sortedLengths) {
+    int rows = sortedLengths.length;
+    long longest = sortedLengths[rows - 1];
+    long whole = rows * longest * longest;
+    long best = whole;
+    int split = 0;
+    for (int s = 1; s < rows; s++) {
+      long shorter = sortedLengths[s - 1];
+      long cost = s * shorter * shorter + (rows - s) * longest * longest;
+      if (cost < best) {
+        best = cost;
+        split = s;
+      }
+    }
+    return best <= (1 - SPLIT_SAVING) * whole ? split : 0;
+  }
+
+  private NDArray layer(NDArray x, LayerWeights p, List<AttentionGroup> groups,
+      @Nullable NDArray packIndex) {
+    NDArrayEx ex = x.getNDArrayInternal();
+    List<NDArray> projections = new ArrayList<>(p.qkv().size());
+    for (Linear linear : p.qkv()) {
+      projections.add(apply(linear, x)); // [tokens, 3h] fused, or q, k, v [tokens, h]
+    }
+    NDArray context;
+    if (groups.size() == 1) {
+      context = attend(projections, groups.get(0), ex);
+    } else {
+      NDList parts = new NDList();
+      for (AttentionGroup g : groups) {
+        parts.add(attend(projections, g, ex));
+      }
+      context = NDArrays.concat(parts);
+    }
     if (packIndex != null) {
       context = embedding(ex, packIndex, context);
     }
@@ -375,9 +457,41 @@ public final class BertInference implements AutoCloseable {
     return layerNorm(out.addi(x), p.outputNormWeight(), p.outputNormBias());
   }
 
-  private NDArray heads(NDArray projected, NDArray unpackIndex, NDArrayEx ex, int rows, int seq) {
-    NDArray padded = unpackIndex == null ? projected : embedding(ex, unpackIndex, projected);
-    return padded.reshape(rows, seq, config.numHeads(), config.headSize()).transpose(0, 2, 1, 3);
+  /** Self-attention of one group: its context vectors, {@code [rows * seq, hidden]}. */
+  private NDArray attend(List<NDArray> projections, AttentionGroup g, NDArrayEx ex) {
+    int heads = config.numHeads();
+    int d = config.headSize();
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (projections.size() == 1) {
+      NDArray qkv = g.unpack() == null ? projections.get(0)
+          : embedding(ex, g.unpack(), projections.get(0));
+      // [rows*seq, 3h] -> [3, rows, heads, seq, d]
+      NDArray split = qkv.reshape(g.rows(), g.seq(), 3, heads, d).transpose(2, 0, 3, 1, 4);
+      q = split.get(0);
+      k = split.get(1);
+      v = split.get(2);
+    } else {
+      q = heads(projections.get(0), g, ex);
+      k = heads(projections.get(1), g, ex);
+      v = heads(projections.get(2), g, ex);
+    }
+    if (!levers.contains(Lever.PRETRANSPOSED)) {
+      q = q.mul(1.0 / Math.sqrt(d));
+    }
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+    if (g.mask() != null) {
+      scores = scores.addi(g.mask());
+    }
+    return scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+        .reshape((long) g.rows() * g.seq(), config.hiddenSize());
+  }
+
+  private NDArray heads(NDArray projected, AttentionGroup g, NDArrayEx ex) {
+    NDArray padded = g.unpack() == null ? projected : embedding(ex, g.unpack(), projected);
+    return padded.reshape(g.rows(), g.seq(), config.numHeads(), config.headSize())
+        .transpose(0, 2, 1, 3);
   }
 
   private static NDArray apply(Linear linear, NDArray x) {
@@ -394,12 +508,16 @@ public final class BertInference implements AutoCloseable {
         .singletonOrThrow();
   }
 
+  /** The masked positions' additive score: the dtype's lowest value, as HuggingFace's. */
+  private float lowest() {
+    return dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+  }
+
   /** HuggingFace's extended attention mask, {@code [rows, 1, 1, seq]}, built on the host. */
   private NDArray additiveMask(NDManager m, long[] mask, int rows, int seq) {
-    float lowest = dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
     float[] additive = new float[rows * seq];
     for (int i = 0; i < additive.length; i++) {
-      additive[i] = mask[i] != 0 ? 0f : lowest;
+      additive[i] = mask[i] != 0 ? 0f : lowest();
     }
     NDArray a = m.create(additive, new Shape(rows, 1, 1, seq));
     return dataType == DataType.FLOAT32 ? a : a.toType(dataType, false);

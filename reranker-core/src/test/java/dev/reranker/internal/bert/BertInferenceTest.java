@@ -103,6 +103,53 @@ class BertInferenceTest {
   }
 
   @Test
+  void aLongRowAmongShortOnesGetsItsOwnAttentionGroup() {
+    int[] request = new int[21];
+    java.util.Arrays.fill(request, 8);
+    request[20] = 60; // a bi-encoder request: replies, then the context (sorted by length)
+    assertThat(BertInference.splitAt(request)).isEqualTo(20);
+    assertThat(BertInference.splitAt(new int[] {30, 31, 32})).isZero(); // nothing to save
+    assertThat(BertInference.splitAt(new int[] {12})).isZero();
+  }
+
+  @Test
+  void splitAttentionGroupsComputeWhatTheTrainingForwardDoes() {
+    // One 60-token row among twenty 4-to-11-token rows: attention runs in two groups.
+    long[][] ids = new long[21][];
+    long[][] types = new long[21][];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int i = 0; i < ids.length; i++) {
+      int n = i == 7 ? 60 : 4 + random.nextInt(8);
+      ids[i] = new long[n];
+      types[i] = new long[n];
+      for (int t = 0; t < n; t++) {
+        ids[i][t] = t == 0 ? 101 : t == n - 1 ? 102 : 1000 + random.nextInt(20_000);
+      }
+    }
+    TokenBatch batch = TokenBatch.pad(ids, types, 0);
+    NativeBert bert = BundledParityTest.bert;
+    float[][] fast = bert.embed(batch);
+    HostTensor hidden = bert.hiddenStates(batch);
+    bert.useLevers(Set.of());
+    try {
+      assertClose(fast, bert.embed(batch), 1e-5);
+      HostTensor eager = bert.hiddenStates(batch);
+      double max = 0;
+      for (int row = 0; row < batch.size(); row++) {
+        for (int t = 0; t < batch.rowLength(row); t++) {
+          for (int k = 0; k < 384; k++) {
+            int i = (row * batch.length() + t) * 384 + k;
+            max = Math.max(max, Math.abs(hidden.data()[i] - eager.data()[i]));
+          }
+        }
+      }
+      assertThat(max).isLessThanOrEqualTo(1e-4);
+    } finally {
+      bert.useLevers(Lever.ALL);
+    }
+  }
+
+  @Test
   void aMaskWithHolesRunsUnpackedAndMatchesTheTrainingForward() {
     // Real tokens that are not a prefix of their row: packing does not apply, results still agree.
     TokenBatch holes = new TokenBatch(pairs.size(), pairs.length(), pairs.inputIds(),
