@@ -390,16 +390,15 @@ public final class RerankerTrainer {
         }
         if (mixed != null) {
           mixed.step(b.maxGradNorm, manager); // skipped, and the scale halved, on an overflow
-          m.weightsChanged();
-          return value;
+        } else {
+          double norm = Gradients.clipByGlobalNorm(parameters, b.maxGradNorm, 1, manager);
+          if (!Double.isFinite(norm)) {
+            Gradients.zero(parameters, manager);
+            throw new IllegalStateException("training diverged: gradient norm " + norm
+                + " (lower the learning rate)");
+          }
+          trainer.step();
         }
-        double norm = Gradients.clipByGlobalNorm(parameters, b.maxGradNorm, 1, manager);
-        if (!Double.isFinite(norm)) {
-          Gradients.zero(parameters, manager);
-          throw new IllegalStateException("training diverged: gradient norm " + norm
-              + " (lower the learning rate)");
-        }
-        trainer.step();
         m.weightsChanged();
         return value;
       }

@@ -230,23 +230,18 @@ public final class BertInference implements AutoCloseable {
     int h = config.hiddenSize();
     long[] mask = batch.attentionMask();
     int[] lengths = new int[rows];
-    boolean prefixes = true;
+    int tokens = 0;
+    boolean nonEmptyPrefixes = true; // every row: some real tokens, then only padding
     for (int b = 0; b < rows; b++) {
       int n = batch.rowLength(b);
       lengths[b] = n;
-      for (int t = 0; t < seq && prefixes; t++) {
-        prefixes = mask[b * seq + t] == (t < n ? 1 : 0);
+      tokens += n;
+      nonEmptyPrefixes &= n > 0;
+      for (int t = 0; t < seq && nonEmptyPrefixes; t++) {
+        nonEmptyPrefixes = mask[b * seq + t] == (t < n ? 1 : 0);
       }
     }
-    int tokens = 0;
-    for (int n : lengths) {
-      tokens += n;
-    }
-    boolean nonEmpty = true;
-    for (int n : lengths) {
-      nonEmpty &= n > 0;
-    }
-    boolean packed = levers.contains(Lever.PACKED) && prefixes && nonEmpty && tokens < rows * seq;
+    boolean packed = levers.contains(Lever.PACKED) && nonEmptyPrefixes && tokens < rows * seq;
 
     // Host-side gathers: the real tokens' ids, segments and positions (all of them if unpacked).
     int count = packed ? tokens : rows * seq;
@@ -320,8 +315,7 @@ public final class BertInference implements AutoCloseable {
         }
         NDArray mean = m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32,
             false));
-        NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-        return mean.div(norm);
+        return l2Normalised(mean);
       case LOGITS:
         long[] first = new long[rows];
         for (int b = 0; b < rows; b++) {
@@ -399,10 +393,9 @@ public final class BertInference implements AutoCloseable {
           }
         }
       }
-      NDArray mask = padded ? m.create(additive, new Shape(group.size(), 1, 1, seq)) : null;
       groups.add(new AttentionGroup(group.size(), seq,
           m.create(unpack, new Shape(unpack.length)),
-          mask == null || dataType == DataType.FLOAT32 ? mask : mask.toType(dataType, false)));
+          padded ? maskArray(m, additive, group.size(), seq) : null));
       offset += unpack.length;
     }
     return groups;
@@ -519,8 +512,18 @@ public final class BertInference implements AutoCloseable {
     for (int i = 0; i < additive.length; i++) {
       additive[i] = mask[i] != 0 ? 0f : lowest();
     }
+    return maskArray(m, additive, rows, seq);
+  }
+
+  /** An additive mask {@code [rows, 1, 1, seq]} in the weights' data type. */
+  private NDArray maskArray(NDManager m, float[] additive, int rows, int seq) {
     NDArray a = m.create(additive, new Shape(rows, 1, 1, seq));
     return dataType == DataType.FLOAT32 ? a : a.toType(dataType, false);
+  }
+
+  /** Divides each row by its L2 norm (at least 1e-12), as sentence-transformers' Normalize. */
+  private static NDArray l2Normalised(NDArray rows) {
+    return rows.div(rows.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f));
   }
 
   /** The "before" row: {@link BertBlock#forward} as training runs it. */
@@ -541,8 +544,7 @@ public final class BertInference implements AutoCloseable {
         NDArray maskArray = inputs.get(2).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray sum = hidden.mul(maskArray).sum(new int[] {1});
         NDArray mean = sum.div(maskArray.sum(new int[] {1}).maximum(1e-9f));
-        NDArray norm = mean.pow(2).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-        return mean.div(norm);
+        return l2Normalised(mean);
       default:
         throw new AssertionError(output);
     }
