@@ -34,7 +34,7 @@ case "$mode" in
     # (a BERT-base round of 32 requests takes over a minute): proves every benchmark runs.
     args=(-f 1 -wi 0 -i 1 -r 1s -t 2
       -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
-      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=packed -p batch=request)
+      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request)
     ;;
   full)
     name=latest
@@ -57,7 +57,7 @@ echo "JMH took $(( $(date +%s) - start )) s"
 
 if [[ "$mode" == short ]]; then
   # The profiler tool is not a JMH benchmark: prove it runs too.
-  java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 packed 2 > /dev/null
+  java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 scripted 2 > /dev/null
 fi
 
 java -Doffline=true -Djava.awt.headless=true -Dreport.loadStart="$load_start" \

@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code eager}: {@code BertBlock.forward}, the training forward (HF layout, three Q/K/V
  *       projections, every token padded).
  *   <li>{@code pretransposed}: + {@link Lever#PRETRANSPOSED}; {@code fused-qkv}: + {@link
- *       Lever#FUSED_QKV}; {@code packed}: + {@link Lever#PACKED} (the default forward).
+ *       Lever#FUSED_QKV}; {@code packed}: + {@link Lever#PACKED}; {@code scripted}: + {@link
+ *       Lever#SCRIPTED} (the default forward: one TorchScript call, fused attention, oneDNN
+ *       products on prepacked weights).
  *   <li>{@code onnxruntime}: the same ONNX file in ONNX Runtime Java (all graph optimisations,
  *       intra-op threads = the cores).
  * </ul>
@@ -58,7 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ForwardBenchmark {
   /** Which forward runs. */
-  @Param({"eager", "pretransposed", "fused-qkv", "packed", "onnxruntime"})
+  @Param({"eager", "pretransposed", "fused-qkv", "packed", "scripted", "onnxruntime"})
   public String engine;
 
   /** Which batches it runs on. */
@@ -74,7 +76,7 @@ public class ForwardBenchmark {
 
   /** Returns the levers of an engine row, cumulative in the order of the rows. */
   static Set<Lever> levers(String engine) {
-    List<String> rows = List.of("eager", "pretransposed", "fused-qkv", "packed");
+    List<String> rows = List.of("eager", "pretransposed", "fused-qkv", "packed", "scripted");
     int row = rows.indexOf(engine);
     if (row < 0) {
       throw new IllegalArgumentException("not a native engine row: " + engine);

@@ -26,12 +26,13 @@ import java.util.Map;
  *
  * <pre>
  * java -Doffline=true -cp reranker-jmh/target/benchmarks.jar dev.reranker.jmh.ForwardProfile \
- *     32x80 packed 5
+ *     32x80 scripted 5
  * </pre>
  *
  * <p>Arguments: the batch ({@code 32x80}, {@code 1x40}, {@code request}), the engine row ({@code
- * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}) and how many forwards to
- * profile (after as many unprofiled warm-up forwards, and a timed run without the profiler).
+ * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}, {@code scripted}) and how
+ * many forwards to profile (after as many unprofiled warm-up forwards, and a timed run without
+ * the profiler). A scripted forward's TorchScript call is transparent: its operators are listed.
  */
 public final class ForwardProfile {
   private ForwardProfile() {}
@@ -40,7 +41,7 @@ public final class ForwardProfile {
   public static void main(String[] args) throws IOException {
     if (args.length != 3) {
       System.err.println("usage: ForwardProfile 32x80|1x40|request eager|pretransposed|"
-          + "fused-qkv|packed FORWARDS");
+          + "fused-qkv|packed|scripted FORWARDS");
       System.exit(2);
     }
     List<TokenBatch> batches = ForwardBenchmark.batches(args[0]);
@@ -96,6 +97,9 @@ public final class ForwardProfile {
       if (!tid(o).equals(thread)) {
         thread = tid(o);
         end = -1;
+      }
+      if (o.get("name").getAsString().equals("forward")) {
+        continue; // a TorchScript method call (scripted engine): its operators count, not it
       }
       if (ts >= end) { // not nested in the operator before it
         double[] agg = byName.computeIfAbsent(o.get("name").getAsString(), k -> new double[2]);

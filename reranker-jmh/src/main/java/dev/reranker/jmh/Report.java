@@ -54,7 +54,8 @@ public final class Report {
     {"eager", "before: `BertBlock.forward` (HF layout, Q/K/V apart, padded tokens)"},
     {"pretransposed", "+ weights stored [in, out], bias fused, 1/sqrt(d) folded into Q"},
     {"fused-qkv", "+ one fused QKV projection"},
-    {"packed", "+ padding removal (real tokens only outside attention): the default"},
+    {"packed", "+ padding removal (real tokens only outside attention)"},
+    {"scripted", "+ one TorchScript call: fused attention, oneDNN on prepacked weights; the default"},
     {"onnxruntime", "peer: ONNX Runtime Java, same ONNX file"},
   };
   private static final String[] FORWARD_BATCHES = {"32x80", "1x40", "request"};

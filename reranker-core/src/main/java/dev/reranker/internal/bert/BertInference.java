@@ -1,5 +1,7 @@
 package dev.reranker.internal.bert;
 
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inference forward of a {@link BertBlock}: the same function as {@link BertBlock#forward},
@@ -34,6 +38,12 @@ import org.jspecify.annotations.Nullable;
  *       padded to the longest row, or in two groups of similar lengths when that saves enough
  *       (see {@link #splitAt}). Used when every row's real tokens are a non-empty prefix of the
  *       row (what the pair encoder produces); other masks run unpacked.
+ *   <li>{@link Lever#SCRIPTED} (needs {@link Lever#FUSED_QKV}): the embeddings and every layer run
+ *       as one TorchScript method generated for the config ({@link ScriptedLayers}): one native
+ *       call per forward instead of about 100, PyTorch's fused {@code
+ *       scaled_dot_product_attention}, and on CPU in float32 oneDNN products on weights prepacked
+ *       once, GELU fused into the intermediate one. If libtorch cannot compile the module, the
+ *       forward warns and runs without this lever.
  * </ul>
  *
  * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
@@ -44,11 +54,12 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe: a forward only reads the weights.
  */
 public final class BertInference implements AutoCloseable {
-  /** One speed-up of the inference forward; {@link #ALL} is the default. */
+  /** One speed-up of the inference forward; {@link #ALL} is the default. See the class doc. */
   public enum Lever {
     PRETRANSPOSED,
     FUSED_QKV,
-    PACKED;
+    PACKED,
+    SCRIPTED;
 
     /** Every lever. */
     public static final Set<Lever> ALL = Set.copyOf(EnumSet.allOf(Lever.class));
@@ -60,6 +71,8 @@ public final class BertInference implements AutoCloseable {
     POOLED_MEAN,
     LOGITS
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(BertInference.class);
 
   /** The least share of attention work a split into two groups must save. */
   private static final double SPLIT_SAVING = 0.3;
@@ -79,9 +92,13 @@ public final class BertInference implements AutoCloseable {
   private final NDArray poolerBias;
   private final NDArray classifierWeight;
   private final NDArray classifierBias;
+  private final @Nullable ScriptedLayers scripted;
 
-  /** A Linear: {@code weight} in the layout {@code linear} takes ({@code [out, in]}), maybe a view. */
-  private record Linear(NDArray weight, NDArray bias) {}
+  /**
+   * A Linear: {@code weight} in the layout {@code linear} takes ({@code [out, in]}), maybe a view
+   * of {@code storage} (the array whose memory it reads; it may be the weight itself).
+   */
+  private record Linear(NDArray weight, NDArray bias, NDArray storage) {}
 
   private record LayerWeights(
       List<Linear> qkv, // one fused Linear, or query, key, value
@@ -99,9 +116,17 @@ public final class BertInference implements AutoCloseable {
    * @param parent the manager the copies live under (the model's); closed with this object
    */
   public BertInference(BertBlock block, Set<Lever> levers, NDManager parent) {
+    this(block, levers, parent, List.of(true, false));
+  }
+
+  /**
+   * As {@link #BertInference(BertBlock, Set, NDManager)}, trying the scripted layers' oneDNN and
+   * plain-{@code linear} variants in the given order ({@code true}: oneDNN, CPU float32 only).
+   */
+  BertInference(BertBlock block, Set<Lever> levers, NDManager parent, List<Boolean> oneDnnTries) {
     this.block = block;
     this.config = block.config();
-    this.levers = Set.copyOf(levers);
+    checkLevers(levers);
     this.manager = parent.newSubManager();
     Map<String, Parameter> p = block.getDirectParameters().toMap();
     this.dataType = p.get("embeddings.word_embeddings.weight").getArray().getDataType();
@@ -149,10 +174,79 @@ public final class BertInference implements AutoCloseable {
       poolerBias = block.hasPooler() ? p.get("pooler.dense.bias").getArray() : null;
       classifierWeight = config.hasClassifier() ? p.get("classifier.weight").getArray() : null;
       classifierBias = config.hasClassifier() ? p.get("classifier.bias").getArray() : null;
+      scripted = levers.contains(Lever.SCRIPTED) ? scripted(pre ? 1 : scale, oneDnnTries) : null;
+      if (levers.contains(Lever.SCRIPTED) && scripted == null) {
+        this.levers = Set.copyOf(EnumSet.copyOf(levers).stream()
+            .filter(l -> l != Lever.SCRIPTED).toList());
+      } else {
+        this.levers = Set.copyOf(levers);
+      }
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
+  }
+
+  /**
+   * Compiles the scripted layers: with oneDNN products on CPU in float32, else (or if this
+   * libtorch lacks them) with {@code linear}. Null, with a warning, if libtorch cannot compile the
+   * module at all: the forward then runs the same function operator by operator.
+   */
+  private @Nullable ScriptedLayers scripted(double scale, List<Boolean> oneDnnTries) {
+    List<NDArray> weights = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings,
+        typeEmbeddings, embeddingsNormWeight, embeddingsNormBias));
+    for (LayerWeights l : layers) {
+      weights.addAll(List.of(l.qkv().get(0).weight(), l.qkv().get(0).bias(),
+          l.attentionOut().weight(), l.attentionOut().bias(), l.attentionNormWeight(),
+          l.attentionNormBias(), l.intermediate().weight(), l.intermediate().bias(),
+          l.output().weight(), l.output().bias(), l.outputNormWeight(), l.outputNormBias()));
+    }
+    boolean cpuFloat32 = manager.getDevice().getDeviceType().equals(Device.Type.CPU)
+        && dataType == DataType.FLOAT32;
+    EngineException failure = null;
+    for (boolean oneDnn : oneDnnTries) {
+      if (oneDnn && !cpuFloat32) {
+        continue;
+      }
+      try {
+        ScriptedLayers layers = new ScriptedLayers(config, scale, weights, manager, oneDnn);
+        if (oneDnn) {
+          // The module holds its own prepacked copies: free these.
+          for (LayerWeights l : this.layers) {
+            for (Linear linear : List.of(l.qkv().get(0), l.attentionOut(), l.intermediate(),
+                l.output())) {
+              linear.weight().close();
+              linear.storage().close();
+            }
+          }
+        }
+        return layers;
+      } catch (EngineException e) {
+        failure = e;
+      }
+    }
+    LOG.warn("libtorch cannot compile the scripted BERT layers; running them operator by"
+        + " operator: {}", failure == null ? "no variant tried"
+            : failure.getMessage().lines().findFirst().orElse(""));
+    return null;
+  }
+
+  /**
+   * Checks that a lever set can run.
+   *
+   * @throws IllegalArgumentException if {@link Lever#SCRIPTED} comes without {@link
+   *     Lever#FUSED_QKV}
+   */
+  static void checkLevers(Set<Lever> levers) {
+    if (levers.contains(Lever.SCRIPTED) && !levers.contains(Lever.FUSED_QKV)) {
+      throw new IllegalArgumentException("Lever SCRIPTED needs FUSED_QKV, but levers were "
+          + levers);
+    }
+  }
+
+  /** Whether the scripted layers run oneDNN products on prepacked weights (tests). */
+  boolean scriptedOneDnn() {
+    return scripted != null && scripted.oneDnn();
   }
 
   /** Returns the levers this forward uses. */
@@ -195,7 +289,8 @@ public final class BertInference implements AutoCloseable {
   private Linear linear(float[] weight, float[] bias, int out, int in, boolean pre) {
     NDArray b = device(manager.create(bias, new Shape(out)));
     if (!pre) {
-      return new Linear(device(manager.create(weight, new Shape(out, in))), b);
+      NDArray w = device(manager.create(weight, new Shape(out, in)));
+      return new Linear(w, b, w);
     }
     float[] t = new float[weight.length];
     for (int o = 0; o < out; o++) {
@@ -204,7 +299,8 @@ public final class BertInference implements AutoCloseable {
       }
     }
     // linear(x, W) computes x W^T: pass the transposed view, W^T is then the contiguous [in, out].
-    return new Linear(device(manager.create(t, new Shape(in, out))).transpose(), b);
+    NDArray contiguous = device(manager.create(t, new Shape(in, out)));
+    return new Linear(contiguous.transpose(), b, contiguous);
   }
 
   private NDArray device(NDArray floats) {
@@ -274,13 +370,19 @@ public final class BertInference implements AutoCloseable {
 
     NDArrayEx ex = wordEmbeddings.getNDArrayInternal();
     NDArray idArray = m.create(ids, new Shape(count));
-    NDArray x = embedding(ex, idArray, wordEmbeddings)
-        .add(embedding(ex, m.create(positions, new Shape(count)), positionEmbeddings))
-        .add(embedding(ex, m.create(types, new Shape(count)), typeEmbeddings));
-    x = layerNorm(x, embeddingsNormWeight, embeddingsNormBias);
-
-    for (LayerWeights layer : layers) {
-      x = layer(x, layer, groups, packIndex);
+    NDArray positionArray = m.create(positions, new Shape(count));
+    NDArray typeArray = m.create(types, new Shape(count));
+    NDArray x;
+    if (scripted != null) {
+      x = scripted.run(m, idArray, typeArray, positionArray, groups, packIndex);
+    } else {
+      x = embedding(ex, idArray, wordEmbeddings)
+          .add(embedding(ex, positionArray, positionEmbeddings))
+          .add(embedding(ex, typeArray, typeEmbeddings));
+      x = layerNorm(x, embeddingsNormWeight, embeddingsNormBias);
+      for (LayerWeights layer : layers) {
+        x = layer(x, layer, groups, packIndex);
+      }
     }
 
     switch (output) {
@@ -334,7 +436,7 @@ public final class BertInference implements AutoCloseable {
    * {@code [rows * seq]} positions from the packed tokens (null: {@code x} is already padded),
    * {@code mask} is the additive padding mask (null: no padding).
    */
-  private record AttentionGroup(int rows, int seq, @Nullable NDArray unpack,
+  record AttentionGroup(int rows, int seq, @Nullable NDArray unpack,
       @Nullable NDArray mask) {}
 
   /**
@@ -552,6 +654,9 @@ public final class BertInference implements AutoCloseable {
 
   @Override
   public void close() {
+    if (scripted != null) {
+      scripted.close();
+    }
     manager.close();
   }
 }

@@ -329,8 +329,11 @@ public final class NativeBert implements EncoderModel {
   /**
    * Chooses the inference levers (benchmarks' before/after rows); the default is {@link
    * BertInference.Lever#ALL}. Call while no forward runs.
+   *
+   * @throws IllegalArgumentException if the set cannot run (see {@link BertInference.Lever})
    */
   public synchronized void useLevers(Set<BertInference.Lever> levers) {
+    BertInference.checkLevers(levers);
     this.levers = Set.copyOf(levers);
     weightsChanged();
   }
@@ -347,7 +350,7 @@ public final class NativeBert implements EncoderModel {
     }
   }
 
-  private synchronized BertInference inference() {
+  synchronized BertInference inference() {
     if (inference == null) {
       inference = new BertInference(block, levers, model.getNDManager());
     }

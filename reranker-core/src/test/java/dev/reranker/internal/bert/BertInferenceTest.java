@@ -1,6 +1,7 @@
 package dev.reranker.internal.bert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -36,7 +37,9 @@ class BertInferenceTest {
           set.add(l);
         }
       }
-      sets.add(set);
+      if (!set.contains(Lever.SCRIPTED) || set.contains(Lever.FUSED_QKV)) {
+        sets.add(set); // SCRIPTED needs FUSED_QKV: see scriptedWithoutFusedQkvIsRefused
+      }
     }
     return sets.stream();
   }
@@ -100,6 +103,81 @@ class BertInferenceTest {
           java.util.Collections.singletonList(BundledParityTest.PAIRS.get(i))));
       assertClose(new float[][] {alone[0]}, new float[][] {packed[i]}, 1e-5);
     }
+  }
+
+  @Test
+  void scriptedWithoutFusedQkvIsRefused() {
+    assertThatThrownBy(() -> BundledParityTest.bert.useLevers(Set.of(Lever.SCRIPTED)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SCRIPTED needs FUSED_QKV");
+    BundledParityTest.bert.useLevers(Lever.ALL);
+  }
+
+  @Test
+  void theDefaultForwardIsScriptedWithOneDnnOnCpu() {
+    NativeBert bert = BundledParityTest.bert;
+    bert.embed(pairs);
+    assertThat(bert.inference().levers()).isEqualTo(Lever.ALL);
+    assertThat(bert.inference().scriptedOneDnn()).isTrue();
+  }
+
+  @Test
+  void thePlainLinearScriptAgreesWithTheOneDnnOne() {
+    // The variant a GPU (or a libtorch without oneDNN) runs, here on the CPU in float32.
+    NativeBert bert = BundledParityTest.bert;
+    float[][] oneDnn = bert.embed(pairs);
+    try (BertInference plain = new BertInference(bert.block(), Lever.ALL,
+            bert.djlModel().getNDManager(), List.of(false));
+        ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
+      assertThat(plain.scriptedOneDnn()).isFalse();
+      assertThat(plain.levers()).contains(Lever.SCRIPTED);
+      float[] flat = plain.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
+      float[][] rows = new float[pairs.size()][384];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(flat, i * 384, rows[i], 0, 384);
+      }
+      assertClose(rows, oneDnn, 1e-5);
+    }
+  }
+
+  @Test
+  void concurrentScriptedForwardsAgreeWithSequentialOnes() throws Exception {
+    NativeBert bert = BundledParityTest.bert;
+    List<TokenBatch> batches = new ArrayList<>();
+    for (int i = 0; i < BundledParityTest.PAIRS.size(); i += 3) {
+      batches.add(BundledParityTest.encodePairs(
+          BundledParityTest.PAIRS.subList(i, Math.min(i + 1 + i % 5, BundledParityTest.PAIRS.size()))));
+    }
+    List<float[][]> sequential = new ArrayList<>();
+    for (TokenBatch b : batches) {
+      sequential.add(bert.embed(b));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 3; round++) {
+        List<java.util.concurrent.Future<float[][]>> futures = new ArrayList<>();
+        for (TokenBatch b : batches) {
+          futures.add(pool.submit(() -> bert.embed(b)));
+        }
+        for (int i = 0; i < batches.size(); i++) {
+          assertClose(futures.get(i).get(), sequential.get(i), 1e-6);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void rebuildingTheForwardLeavesNoNativeArraysBehind() {
+    NativeBert bert = BundledParityTest.bert;
+    bert.embed(pairs);
+    int before = bert.djlModel().getNDManager().getManagedArrays().size();
+    for (int i = 0; i < 5; i++) {
+      bert.weightsChanged(); // closes the forward: its weight copies and the scripted module
+      bert.embed(pairs);
+    }
+    assertThat(bert.djlModel().getNDManager().getManagedArrays()).hasSize(before);
   }
 
   @Test
