@@ -175,12 +175,9 @@ public final class BertInference implements AutoCloseable {
       classifierWeight = config.hasClassifier() ? p.get("classifier.weight").getArray() : null;
       classifierBias = config.hasClassifier() ? p.get("classifier.bias").getArray() : null;
       scripted = levers.contains(Lever.SCRIPTED) ? scripted(pre ? 1 : scale, oneDnnTries) : null;
-      if (levers.contains(Lever.SCRIPTED) && scripted == null) {
-        this.levers = Set.copyOf(EnumSet.copyOf(levers).stream()
-            .filter(l -> l != Lever.SCRIPTED).toList());
-      } else {
-        this.levers = Set.copyOf(levers);
-      }
+      this.levers = levers.stream() // without SCRIPTED if the module did not compile
+          .filter(l -> l != Lever.SCRIPTED || scripted != null)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -209,10 +206,10 @@ public final class BertInference implements AutoCloseable {
         continue;
       }
       try {
-        ScriptedLayers layers = new ScriptedLayers(config, scale, weights, manager, oneDnn);
+        ScriptedLayers compiled = new ScriptedLayers(config, scale, weights, manager, oneDnn);
         if (oneDnn) {
           // The module holds its own prepacked copies: free these.
-          for (LayerWeights l : this.layers) {
+          for (LayerWeights l : layers) {
             for (Linear linear : List.of(l.qkv().get(0), l.attentionOut(), l.intermediate(),
                 l.output())) {
               linear.weight().close();
@@ -220,7 +217,7 @@ public final class BertInference implements AutoCloseable {
             }
           }
         }
-        return layers;
+        return compiled;
       } catch (EngineException e) {
         failure = e;
       }

@@ -132,11 +132,29 @@ class BertInferenceTest {
       assertThat(plain.scriptedOneDnn()).isFalse();
       assertThat(plain.levers()).contains(Lever.SCRIPTED);
       float[] flat = plain.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
-      float[][] rows = new float[pairs.size()][384];
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(flat, i * 384, rows[i], 0, 384);
-      }
-      assertClose(rows, oneDnn, 1e-5);
+      assertClose(rows(flat, pairs.size()), oneDnn, 1e-5);
+    }
+  }
+
+  private static float[][] rows(float[] flat, int n) {
+    float[][] rows = new float[n][flat.length / n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * rows[i].length, rows[i], 0, rows[i].length);
+    }
+    return rows;
+  }
+
+  @Test
+  void withoutACompiledScriptTheForwardRunsOperatorByOperator() {
+    // What happens when libtorch cannot compile the module: no variant left to try.
+    NativeBert bert = BundledParityTest.bert;
+    float[][] scripted = bert.embed(pairs);
+    try (BertInference fallback = new BertInference(bert.block(), Lever.ALL,
+            bert.djlModel().getNDManager(), List.of());
+        ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
+      assertThat(fallback.levers()).doesNotContain(Lever.SCRIPTED).contains(Lever.PACKED);
+      float[] flat = fallback.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
+      assertClose(rows(flat, pairs.size()), scripted, 1e-5);
     }
   }
 
