@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.batching.BatchingQueue;
+import dev.reranker.internal.bert.BertInference;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.scoring.ModelScorer;
 import dev.reranker.internal.scoring.QueuedPair;
@@ -68,6 +69,7 @@ public final class Reranker implements AutoCloseable {
   private final Executor executor;
   private final int maxCandidates;
   private final String description;
+  private final String loadedDescription;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Reranker(Builder b) {
@@ -131,6 +133,9 @@ public final class Reranker implements AutoCloseable {
     }
     this.models = List.copyOf(loaded);
     this.encoder = pairEncoder;
+    this.loadedDescription = models.isEmpty() ? ""
+        : "running=" + (models.size() == 1 ? models.get(0).description()
+            : models.stream().map(EncoderModel::description).toList().toString());
   }
 
   private static Device defaultDevice() {
@@ -138,7 +143,24 @@ public final class Reranker implements AutoCloseable {
   }
 
   private static EncoderModel load(RerankerModel spec, Device device, Builder b) {
-    EncoderModel model = spec.load(device);
+    EncoderModel loaded = halfPrecisionIfAsked(spec.load(device), spec, device, b);
+    if (loaded instanceof NativeBert bert) {
+      try {
+        if (!b.verifyForward) {
+          bert.verifyForward(false);
+        }
+        BertInference.Verification v = bert.prepare(); // the load-time check runs here
+        logger.debug("{} on {}: {}", spec, device, v);
+      } catch (RuntimeException | Error e) {
+        bert.close();
+        throw e;
+      }
+    }
+    return loaded;
+  }
+
+  private static EncoderModel halfPrecisionIfAsked(EncoderModel model, RerankerModel spec,
+      Device device, Builder b) {
     if (!b.mixedPrecision) {
       return model;
     }
@@ -403,7 +425,11 @@ public final class Reranker implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Reranker" + description.substring("Reranker.Builder".length());
+    // The builder's settings, then how the loaded model runs (its forward path and check).
+    String configured = description.substring("Reranker.Builder{".length(),
+        description.length() - 1);
+    String separator = configured.isEmpty() || loadedDescription.isEmpty() ? "" : ", ";
+    return "Reranker{" + configured + separator + loadedDescription + "}";
   }
 
   /**
@@ -431,6 +457,7 @@ public final class Reranker implements AutoCloseable {
     private boolean mixedPrecision;
     private boolean fixedPadding;
     private boolean fastTokenizer = true;
+    private boolean verifyForward = true;
     private DataType mixedPrecisionType = DataType.FLOAT16;
     private @Nullable List<Device> devices;
     private @Nullable Duration timeout;
@@ -540,6 +567,19 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder fastTokenizer(boolean fastTokenizer) {
       this.fastTokenizer = fastTokenizer;
+      return this;
+    }
+
+    /**
+     * Checks the native BERT's fast forward against its reference forward when the model loads
+     * (default true; a few milliseconds). Where the two disagree beyond float rounding, as a faulty
+     * CPU kernel would make them, the reranker runs the next path that agrees and logs one warning;
+     * {@link Reranker#toString()} names the active path. Turn it off only to save those
+     * milliseconds on hardware you have checked.
+     */
+    @CanIgnoreReturnValue
+    public Builder verifyForward(boolean verifyForward) {
+      this.verifyForward = verifyForward;
       return this;
     }
 
@@ -698,6 +738,9 @@ public final class Reranker implements AutoCloseable {
       }
       if (!fastTokenizer) {
         parts.add("fastTokenizer=false");
+      }
+      if (!verifyForward) {
+        parts.add("verifyForward=false");
       }
       if (devices != null) {
         parts.add("devices=" + devices);

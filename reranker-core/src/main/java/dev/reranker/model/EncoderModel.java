@@ -67,6 +67,15 @@ public interface EncoderModel extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Describes the loaded model and how it runs: for the native BERT, which forward path is active
+   * and the outcome of its load-time check against the reference forward (building the forward if
+   * it is not built yet).
+   */
+  default String description() {
+    return kind() == ModelKind.CROSS_ENCODER ? "cross-encoder" : "bi-encoder";
+  }
+
   /** Frees the model's native memory. Idempotent. */
   @Override
   void close();

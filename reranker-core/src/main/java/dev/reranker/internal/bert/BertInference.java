@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.reranker.model.BertConfig;
 import dev.reranker.model.TokenBatch;
 import ai.djl.ndarray.NDArrays;
@@ -47,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
- * benchmarks). Index arrays, masks and pooling weights are built on the host from the batch's
+ * benchmarks), which is also the reference: unless told not to, the constructor runs each faster
+ * path it would use on two small probe batches and compares the hidden states with the
+ * reference's ({@link #tolerance}). A path that disagrees (a kernel that computes wrong results on
+ * this CPU, as oneDNN's AVX2 products did for some shapes) is dropped for the next one in {@link
+ * ForwardPath}'s order, with one warning; {@link #verification()} says which path runs and why. Index arrays, masks and pooling weights are built on the host from the batch's
  * arrays, so the forward never reads a device array back until its result.
  *
  * <p>The weights are copies: after the block's parameters change (training), build a new one.
@@ -65,6 +70,64 @@ public final class BertInference implements AutoCloseable {
     public static final Set<Lever> ALL = Set.copyOf(EnumSet.allOf(Lever.class));
   }
 
+  /**
+   * The ways to run the forward, fastest first; each one that fails its load-time check (or does
+   * not compile) gives way to the next. The last, {@link #EAGER}, is the reference itself.
+   */
+  public enum ForwardPath {
+    /** One TorchScript call; oneDNN products on prepacked weights (CPU, float32). */
+    SCRIPTED_ONEDNN("scripted, oneDNN"),
+    /** One TorchScript call; {@code torch.linear} products. */
+    SCRIPTED_LINEAR("scripted, linear"),
+    /** The requested levers without {@link Lever#SCRIPTED}, operator by operator. */
+    OPERATORS("operator by operator"),
+    /** {@link BertBlock#forward}, as training runs it: the reference. */
+    EAGER("eager reference");
+
+    private final String label;
+
+    ForwardPath(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /**
+   * The outcome of the load-time check.
+   *
+   * @param path the forward that runs
+   * @param checked whether it was compared with the reference (false: checking was turned off, or
+   *     the path is the reference)
+   * @param maxDiff the largest |difference| of its hidden states from the reference's on the probe
+   *     batches (0 when not checked)
+   * @param rejected the faster paths dropped, each with why ("max |diff| 0.51" or "no compile")
+   * @param nanos what the check's probe forwards cost (the reference's and each candidate's;
+   *     compiling and prepacking excluded, first-call warm-up included)
+   */
+  public record Verification(ForwardPath path, boolean checked, double maxDiff,
+      Map<ForwardPath, String> rejected, long nanos) {
+    public Verification {
+      rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder("forward=").append(path);
+      if (checked) {
+        s.append(String.format(java.util.Locale.ROOT, " (checked: max |diff| %.1e, %.0f ms)",
+            maxDiff, nanos / 1e6));
+      }
+      if (!rejected.isEmpty()) {
+        s.append(", rejected ").append(rejected);
+      }
+      return s.toString();
+    }
+  }
+
   /** What a forward returns: the last hidden states of the real tokens, and the head outputs. */
   enum Output {
     HIDDEN,
@@ -80,6 +143,7 @@ public final class BertInference implements AutoCloseable {
   private final BertBlock block;
   private final BertConfig config;
   private final Set<Lever> levers;
+  private final Set<Lever> requested;
   private final NDManager manager;
   private final DataType dataType;
   private final NDArray wordEmbeddings;
@@ -93,6 +157,9 @@ public final class BertInference implements AutoCloseable {
   private final NDArray classifierWeight;
   private final NDArray classifierBias;
   private final @Nullable ScriptedLayers scripted;
+  private final ForwardPath path;
+  private final Verification verification;
+  private long probeNanos; // the check's forwards so far (construction only)
 
   /**
    * A Linear: {@code weight} in the layout {@code linear} takes ({@code [out, in]}), maybe a view
@@ -116,17 +183,30 @@ public final class BertInference implements AutoCloseable {
    * @param parent the manager the copies live under (the model's); closed with this object
    */
   public BertInference(BertBlock block, Set<Lever> levers, NDManager parent) {
-    this(block, levers, parent, List.of(true, false));
+    this(block, levers, parent, true);
   }
 
   /**
-   * As {@link #BertInference(BertBlock, Set, NDManager)}, trying the scripted layers' oneDNN and
-   * plain-{@code linear} variants in the given order ({@code true}: oneDNN, CPU float32 only).
+   * As {@link #BertInference(BertBlock, Set, NDManager)}.
+   *
+   * @param verify whether to check each faster path against the reference at construction
    */
-  BertInference(BertBlock block, Set<Lever> levers, NDManager parent, List<Boolean> oneDnnTries) {
+  public BertInference(BertBlock block, Set<Lever> levers, NDManager parent, boolean verify) {
+    this(block, levers, parent, List.of(true, false), verify, Set.of());
+  }
+
+  /**
+   * As {@link #BertInference(BertBlock, Set, NDManager, boolean)}, trying the scripted layers'
+   * oneDNN and plain-{@code linear} variants in the given order ({@code true}: oneDNN, CPU float32
+   * only). Tests pass {@code sabotaged} paths: those compile with a wrong attention scale, so they
+   * compute wrong results, as a faulty kernel would.
+   */
+  BertInference(BertBlock block, Set<Lever> levers, NDManager parent, List<Boolean> oneDnnTries,
+      boolean verify, Set<ForwardPath> sabotaged) {
     this.block = block;
     this.config = block.config();
     checkLevers(levers);
+    this.requested = Set.copyOf(levers);
     this.manager = parent.newSubManager();
     Map<String, Parameter> p = block.getDirectParameters().toMap();
     this.dataType = p.get("embeddings.word_embeddings.weight").getArray().getDataType();
@@ -174,39 +254,75 @@ public final class BertInference implements AutoCloseable {
       poolerBias = block.hasPooler() ? p.get("pooler.dense.bias").getArray() : null;
       classifierWeight = config.hasClassifier() ? p.get("classifier.weight").getArray() : null;
       classifierBias = config.hasClassifier() ? p.get("classifier.bias").getArray() : null;
-      scripted = levers.contains(Lever.SCRIPTED) ? scripted(pre ? 1 : scale, oneDnnTries) : null;
-      this.levers = levers.stream() // without SCRIPTED if the module did not compile
-          .filter(l -> l != Lever.SCRIPTED || scripted != null)
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+      Chosen chosen = choose(pre ? 1 : scale, oneDnnTries, verify, sabotaged);
+      scripted = chosen.scripted;
+      path = chosen.verification.path();
+      verification = chosen.verification;
+      this.levers = switch (path) {
+        case SCRIPTED_ONEDNN, SCRIPTED_LINEAR -> requested;
+        case OPERATORS -> requested.stream().filter(l -> l != Lever.SCRIPTED)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        case EAGER -> Set.of();
+      };
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
   }
 
+  private record Chosen(@Nullable ScriptedLayers scripted, Verification verification) {}
+
   /**
-   * Compiles the scripted layers: with oneDNN products on CPU in float32, else (or if this
-   * libtorch lacks them) with {@code linear}. Null, with a warning, if libtorch cannot compile the
-   * module at all: the forward then runs the same function operator by operator.
+   * Picks the fastest path that compiles and, if {@code verify}, agrees with the reference on the
+   * probe batches: the scripted layers with oneDNN products (CPU float32), with {@code linear},
+   * then the requested levers operator by operator, then the reference itself. Warns once if a
+   * path was dropped because it disagreed, or if no scripted variant compiled.
    */
-  private @Nullable ScriptedLayers scripted(double scale, List<Boolean> oneDnnTries) {
-    List<NDArray> weights = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings,
-        typeEmbeddings, embeddingsNormWeight, embeddingsNormBias));
-    for (LayerWeights l : layers) {
-      weights.addAll(List.of(l.qkv().get(0).weight(), l.qkv().get(0).bias(),
-          l.attentionOut().weight(), l.attentionOut().bias(), l.attentionNormWeight(),
-          l.attentionNormBias(), l.intermediate().weight(), l.intermediate().bias(),
-          l.output().weight(), l.output().bias(), l.outputNormWeight(), l.outputNormBias()));
+  private Chosen choose(double scale, List<Boolean> oneDnnTries, boolean verify,
+      Set<ForwardPath> sabotaged) {
+    Map<ForwardPath, String> rejected = new java.util.LinkedHashMap<>();
+    List<TokenBatch> probes = verify && !requested.isEmpty() ? probeBatches(config) : List.of();
+    List<float[]> reference = new ArrayList<>();
+    double tolerance = 0;
+    for (TokenBatch probe : probes) {
+      float[] ref = hidden(probe, ForwardPath.EAGER, null);
+      reference.add(ref);
+      tolerance = Math.max(tolerance, tolerance(dataType, ref));
     }
-    boolean cpuFloat32 = manager.getDevice().getDeviceType().equals(Device.Type.CPU)
-        && dataType == DataType.FLOAT32;
-    EngineException failure = null;
-    for (boolean oneDnn : oneDnnTries) {
-      if (oneDnn && !cpuFloat32) {
-        continue;
+    if (requested.contains(Lever.SCRIPTED)) {
+      List<NDArray> weights = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings,
+          typeEmbeddings, embeddingsNormWeight, embeddingsNormBias));
+      for (LayerWeights l : layers) {
+        weights.addAll(List.of(l.qkv().get(0).weight(), l.qkv().get(0).bias(),
+            l.attentionOut().weight(), l.attentionOut().bias(), l.attentionNormWeight(),
+            l.attentionNormBias(), l.intermediate().weight(), l.intermediate().bias(),
+            l.output().weight(), l.output().bias(), l.outputNormWeight(), l.outputNormBias()));
       }
-      try {
-        ScriptedLayers compiled = new ScriptedLayers(config, scale, weights, manager, oneDnn);
+      boolean cpuFloat32 = manager.getDevice().getDeviceType().equals(Device.Type.CPU)
+          && dataType == DataType.FLOAT32;
+      EngineException failure = null;
+      boolean compiled = false;
+      for (boolean oneDnn : oneDnnTries) {
+        if (oneDnn && !cpuFloat32) {
+          continue;
+        }
+        ForwardPath candidate = oneDnn ? ForwardPath.SCRIPTED_ONEDNN : ForwardPath.SCRIPTED_LINEAR;
+        ScriptedLayers layersScript;
+        try {
+          layersScript = new ScriptedLayers(config,
+              sabotaged.contains(candidate) ? 2 * scale : scale, weights, manager, oneDnn);
+        } catch (EngineException e) {
+          failure = e;
+          rejected.put(candidate, "does not compile");
+          continue;
+        }
+        compiled = true;
+        double diff = verify ? maxDiff(probes, reference, candidate, layersScript) : 0;
+        if (diff > tolerance) {
+          rejected.put(candidate, String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
+          layersScript.close();
+          continue;
+        }
         if (oneDnn) {
           // The module holds its own prepacked copies: free these.
           for (LayerWeights l : layers) {
@@ -217,15 +333,116 @@ public final class BertInference implements AutoCloseable {
             }
           }
         }
-        return compiled;
-      } catch (EngineException e) {
-        failure = e;
+        return chosen(layersScript, candidate, verify, diff, rejected);
+      }
+      if (!compiled) {
+        LOG.warn("libtorch cannot compile the scripted BERT layers; running them operator by"
+            + " operator: {}", failure == null ? "no variant tried"
+                : failure.getMessage().lines().findFirst().orElse(""));
       }
     }
-    LOG.warn("libtorch cannot compile the scripted BERT layers; running them operator by"
-        + " operator: {}", failure == null ? "no variant tried"
-            : failure.getMessage().lines().findFirst().orElse(""));
-    return null;
+    if (!requested.isEmpty()) {
+      double diff = verify ? maxDiff(probes, reference, ForwardPath.OPERATORS, null) : 0;
+      if (diff <= tolerance) {
+        return chosen(null, ForwardPath.OPERATORS, verify, diff, rejected);
+      }
+      rejected.put(ForwardPath.OPERATORS,
+          String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
+    }
+    return chosen(null, ForwardPath.EAGER, false, 0, rejected);
+  }
+
+  private Chosen chosen(@Nullable ScriptedLayers s, ForwardPath path, boolean checked, double diff,
+      Map<ForwardPath, String> rejected) {
+    Verification v = new Verification(path, checked, diff, rejected, probeNanos);
+    probeNanos = 0;
+    if (rejected.values().stream().anyMatch(r -> r.startsWith("max"))) {
+      LOG.warn("the fast BERT forward disagrees with the reference forward on this CPU ({});"
+          + " running the {} forward instead, checked on a probe batch", rejected, path);
+    } else {
+      LOG.debug("BERT {}", v);
+    }
+    return new Chosen(s, v);
+  }
+
+  /**
+   * The largest |difference| between a path's hidden states and the reference's, over the real
+   * tokens of the probe batches (infinite if the path fails with an engine error).
+   */
+  private double maxDiff(List<TokenBatch> probes, List<float[]> reference, ForwardPath candidate,
+      @Nullable ScriptedLayers s) {
+    double max = 0;
+    for (int p = 0; p < probes.size(); p++) {
+      float[] ours;
+      try {
+        ours = hidden(probes.get(p), candidate, s);
+      } catch (EngineException e) {
+        return Double.POSITIVE_INFINITY;
+      }
+      float[] ref = reference.get(p);
+      TokenBatch probe = probes.get(p);
+      int h = config.hiddenSize();
+      for (int row = 0; row < probe.size(); row++) {
+        for (int t = 0; t < probe.rowLength(row); t++) {
+          for (int k = 0; k < h; k++) {
+            int i = (row * probe.length() + t) * h + k;
+            double d = Math.abs((double) ours[i] - ref[i]);
+            max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
+          }
+        }
+      }
+    }
+    return max;
+  }
+
+  private float[] hidden(TokenBatch probe, ForwardPath candidate, @Nullable ScriptedLayers s) {
+    long start = System.nanoTime();
+    JniUtils.setGradMode(false);
+    try (NDManager m = manager.newSubManager()) {
+      return forward(m, probe, Output.HIDDEN, candidate, s).toType(DataType.FLOAT32, false)
+          .toFloatArray();
+    } finally {
+      probeNanos += System.nanoTime() - start;
+    }
+  }
+
+  /**
+   * How far a faster path's hidden states may be from the reference's: float32 products summed in
+   * another order differ by about 1e-6 of the values' scale per layer (measured 6e-6 on MiniLM's
+   * hidden states, whose largest value is about 10); the wrong kernels this guards against were off
+   * by 0.1 and more. Float16 keeps about 3 significant digits.
+   */
+  static double tolerance(DataType dataType, float[] reference) {
+    double scale = 1;
+    for (float v : reference) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    return (dataType == DataType.FLOAT32 ? 1e-4 : 3e-2) * scale;
+  }
+
+  /**
+   * Two probe batches for the load-time check, with ids drawn from the vocabulary by a fixed seed:
+   * four rows of different lengths (padding, two attention groups, segment ids 0 and 1) and two
+   * rows of one length (no padding, no mask).
+   */
+  static List<TokenBatch> probeBatches(BertConfig config) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+    List<TokenBatch> probes = new ArrayList<>();
+    for (int[] lengths : new int[][] {{26, 7, 19, 11}, {16, 16}}) {
+      long[][] ids = new long[lengths.length][];
+      long[][] types = new long[lengths.length][];
+      for (int r = 0; r < lengths.length; r++) {
+        int n = Math.min(lengths[r], config.maxPositions());
+        ids[r] = new long[n];
+        types[r] = new long[n];
+        for (int t = 0; t < n; t++) {
+          ids[r][t] = random.nextInt(config.vocabSize());
+          types[r][t] = t >= n / 2 && config.typeVocabSize() > 1 ? 1 : 0;
+        }
+      }
+      probes.add(TokenBatch.pad(ids, types, 0));
+    }
+    return probes;
   }
 
   /**
@@ -249,6 +466,11 @@ public final class BertInference implements AutoCloseable {
   /** Returns the levers this forward uses. */
   public Set<Lever> levers() {
     return levers;
+  }
+
+  /** Returns the path this forward runs and the outcome of its load-time check. */
+  public Verification verification() {
+    return verification;
   }
 
   private static float[] host(Map<String, Parameter> p, String name) {
@@ -315,7 +537,12 @@ public final class BertInference implements AutoCloseable {
    * classifier's logits {@code [batch, labels]}.
    */
   NDArray forward(NDManager m, TokenBatch batch, Output output) {
-    if (levers.isEmpty()) {
+    return forward(m, batch, output, path, scripted);
+  }
+
+  private NDArray forward(NDManager m, TokenBatch batch, Output output, ForwardPath how,
+      @Nullable ScriptedLayers script) {
+    if (how == ForwardPath.EAGER) {
       return eager(m, batch, output);
     }
     int rows = batch.size();
@@ -334,7 +561,7 @@ public final class BertInference implements AutoCloseable {
         nonEmptyPrefixes = mask[b * seq + t] == (t < n ? 1 : 0);
       }
     }
-    boolean packed = levers.contains(Lever.PACKED) && nonEmptyPrefixes && tokens < rows * seq;
+    boolean packed = requested.contains(Lever.PACKED) && nonEmptyPrefixes && tokens < rows * seq;
 
     // Host-side gathers: the real tokens' ids, segments and positions (all of them if unpacked).
     int count = packed ? tokens : rows * seq;
@@ -370,8 +597,8 @@ public final class BertInference implements AutoCloseable {
     NDArray positionArray = m.create(positions, new Shape(count));
     NDArray typeArray = m.create(types, new Shape(count));
     NDArray x;
-    if (scripted != null) {
-      x = scripted.run(m, idArray, typeArray, positionArray, groups, packIndex);
+    if (script != null) {
+      x = script.run(m, idArray, typeArray, positionArray, groups, packIndex);
     } else {
       x = embedding(ex, idArray, wordEmbeddings)
           .add(embedding(ex, positionArray, positionEmbeddings))
@@ -569,7 +796,7 @@ public final class BertInference implements AutoCloseable {
       k = heads(projections.get(1), g, ex);
       v = heads(projections.get(2), g, ex);
     }
-    if (!levers.contains(Lever.PRETRANSPOSED)) {
+    if (!requested.contains(Lever.PRETRANSPOSED)) {
       q = q.mul(1.0 / Math.sqrt(d));
     }
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));

@@ -49,6 +49,7 @@ public final class NativeBert implements EncoderModel {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Calibration calibration;
   private Set<BertInference.Lever> levers = BertInference.Lever.ALL;
+  private boolean verifyForward = true;
   private @Nullable BertInference inference;
 
   private NativeBert(Model model, BertBlock block, String tokenizerJson) {
@@ -350,9 +351,39 @@ public final class NativeBert implements EncoderModel {
     }
   }
 
+  /**
+   * Turns the load-time check of the fast forward against the reference on or off (on by
+   * default; see {@link BertInference}). Takes effect when the forward is next built.
+   */
+  public synchronized void verifyForward(boolean verify) {
+    this.verifyForward = verify;
+    weightsChanged();
+  }
+
+  /**
+   * Builds the inference forward now if it is not built yet (runs its load-time check) and
+   * returns which path it runs.
+   */
+  public BertInference.Verification prepare() {
+    if (closed.get()) {
+      throw new IllegalStateException("model is closed");
+    }
+    return inference().verification();
+  }
+
+  @Override
+  public String description() {
+    BertConfig c = block.config();
+    return String.format(java.util.Locale.ROOT,
+        "native BERT %s (%d layers, hidden %d, %s), %s",
+        kind() == ModelKind.CROSS_ENCODER ? "cross-encoder" : "bi-encoder", c.numLayers(),
+        c.hiddenSize(), dataType().toString().toLowerCase(java.util.Locale.ROOT),
+        closed.get() ? "closed" : prepare());
+  }
+
   synchronized BertInference inference() {
     if (inference == null) {
-      inference = new BertInference(block, levers, model.getNDManager());
+      inference = new BertInference(block, levers, model.getNDManager(), verifyForward);
     }
     return inference;
   }

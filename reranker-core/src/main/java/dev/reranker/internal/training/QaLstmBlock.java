@@ -141,11 +141,28 @@ public final class QaLstmBlock extends NamedParameterBlock {
         ps.getValue(d.weightHh, input.getDevice(), training),
         ps.getValue(d.biasIh, input.getDevice(), training),
         ps.getValue(d.biasHh, input.getDevice(), training));
+    if (!training) {
+      // Inference runs in float64: libtorch's float32 LSTM without autograd goes to oneDNN's JIT
+      // inference kernel (brgemm), whose result depends on the CPU: on an AVX2-only machine its
+      // logits were 3e-3 off a float64 LSTM. A float64 LSTM never goes to oneDNN, and training's
+      // float32 forward runs oneDNN's reference kernel (exact activations), so serving computes
+      // what training fitted, on every CPU. The baseline's LSTMs are small: the cast is cheap.
+      NDList wide = new NDList();
+      for (NDArray w : weights) {
+        wide.add(w.toType(DataType.FLOAT64, false));
+      }
+      NDArray in = input.toType(DataType.FLOAT64, false);
+      NDList out = in.getNDArrayInternal().lstm(
+          in,
+          new NDList(manager.zeros(state, DataType.FLOAT64), manager.zeros(state, DataType.FLOAT64)),
+          wide, true, 1, 0.0, false, false, true);
+      return out.get(0).toType(input.getDataType(), false);
+    }
     NDList out = input.getNDArrayInternal().lstm(
         input,
         new NDList(manager.zeros(state, input.getDataType()),
             manager.zeros(state, input.getDataType())),
-        weights, true, 1, 0.0, training, false, true);
+        weights, true, 1, 0.0, true, false, true);
     return out.get(0);
   }
 

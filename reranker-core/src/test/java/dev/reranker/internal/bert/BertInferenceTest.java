@@ -127,7 +127,7 @@ class BertInferenceTest {
     NativeBert bert = BundledParityTest.bert;
     float[][] oneDnn = bert.embed(pairs);
     try (BertInference plain = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of(false));
+            bert.djlModel().getNDManager(), List.of(false), true, Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(plain.scriptedOneDnn()).isFalse();
       assertThat(plain.levers()).contains(Lever.SCRIPTED);
@@ -150,12 +150,98 @@ class BertInferenceTest {
     NativeBert bert = BundledParityTest.bert;
     float[][] scripted = bert.embed(pairs);
     try (BertInference fallback = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of());
+            bert.djlModel().getNDManager(), List.of(), true, Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(fallback.levers()).doesNotContain(Lever.SCRIPTED).contains(Lever.PACKED);
       float[] flat = fallback.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
       assertClose(rows(flat, pairs.size()), scripted, 1e-5);
     }
+  }
+
+  @Test
+  void theDefaultForwardPassesItsLoadTimeCheck() {
+    BertInference.Verification v = BundledParityTest.bert.prepare();
+    assertThat(v.path()).isEqualTo(BertInference.ForwardPath.SCRIPTED_ONEDNN);
+    assertThat(v.checked()).isTrue();
+    assertThat(v.rejected()).isEmpty();
+    assertThat(v.maxDiff()).isGreaterThan(0).isLessThan(1e-4);
+    assertThat(v.toString()).startsWith("forward=scripted, oneDNN (checked: max |diff| ");
+    System.out.println("load-time check, bundled MiniLM: " + v);
+  }
+
+  @Test
+  void aForwardThatDisagreesWithTheReferenceGivesWayToTheNextPath() {
+    // The oneDNN script is compiled wrong on purpose (attention scale doubled), as a faulty kernel
+    // would compute: the check drops it for the plain-linear script, which is right.
+    BertInference.Verification v = assertFallsBackTo(BertInference.ForwardPath.SCRIPTED_LINEAR,
+        BertInference.ForwardPath.SCRIPTED_ONEDNN);
+    assertThat(v.rejected().get(BertInference.ForwardPath.SCRIPTED_ONEDNN))
+        .startsWith("max |diff| ");
+    assertThat(v.toString()).contains("forward=scripted, linear").contains("rejected");
+  }
+
+  @Test
+  void whenBothScriptsDisagreeTheForwardRunsOperatorByOperator() {
+    assertFallsBackTo(BertInference.ForwardPath.OPERATORS,
+        BertInference.ForwardPath.SCRIPTED_ONEDNN, BertInference.ForwardPath.SCRIPTED_LINEAR);
+  }
+
+  /** Builds a checked forward with {@code sabotaged} paths: it runs {@code expected}, correctly. */
+  private static BertInference.Verification assertFallsBackTo(BertInference.ForwardPath expected,
+      BertInference.ForwardPath... sabotaged) {
+    NativeBert bert = BundledParityTest.bert;
+    float[][] reference = bert.embed(pairs);
+    try (BertInference checked = new BertInference(bert.block(), Lever.ALL,
+            bert.djlModel().getNDManager(), List.of(true, false), true, Set.of(sabotaged));
+        ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
+      BertInference.Verification v = checked.verification();
+      assertThat(v.path()).isEqualTo(expected);
+      assertThat(v.rejected()).containsOnlyKeys(sabotaged);
+      assertThat(checked.levers().contains(Lever.SCRIPTED))
+          .isEqualTo(expected != BertInference.ForwardPath.OPERATORS);
+      float[] flat = checked.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
+      assertClose(rows(flat, pairs.size()), reference, 1e-5);
+      return v;
+    }
+  }
+
+  @Test
+  void withoutTheCheckAFaultyForwardWouldServeWrongScores() {
+    // What the check guards against: the same sabotaged script, unchecked, is used and is wrong.
+    NativeBert bert = BundledParityTest.bert;
+    float[][] expected = bert.embed(pairs);
+    try (BertInference unchecked = new BertInference(bert.block(), Lever.ALL,
+            bert.djlModel().getNDManager(), List.of(true, false), false,
+            Set.of(BertInference.ForwardPath.SCRIPTED_ONEDNN));
+        ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
+      assertThat(unchecked.verification().path())
+          .isEqualTo(BertInference.ForwardPath.SCRIPTED_ONEDNN);
+      assertThat(unchecked.verification().checked()).isFalse();
+      float[] flat = unchecked.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
+      float[][] wrong = rows(flat, pairs.size());
+      double max = 0;
+      for (int i = 0; i < wrong.length; i++) {
+        for (int k = 0; k < wrong[i].length; k++) {
+          max = Math.max(max, Math.abs(wrong[i][k] - expected[i][k]));
+        }
+      }
+      assertThat(max).isGreaterThan(1e-2);
+    }
+  }
+
+  @Test
+  void theProbeBatchesCoverPaddingTwoAttentionGroupsAndNoPadding() {
+    dev.reranker.model.BertConfig config = BundledParityTest.bert.config();
+    List<TokenBatch> probes = BertInference.probeBatches(config);
+    assertThat(probes).hasSize(2);
+    int[] lengths = new int[probes.get(0).size()];
+    for (int r = 0; r < lengths.length; r++) {
+      lengths[r] = probes.get(0).rowLength(r);
+    }
+    java.util.Arrays.sort(lengths);
+    assertThat(BertInference.splitAt(lengths)).isPositive();
+    assertThat(probes.get(1).rowLength(0)).isEqualTo(probes.get(1).length());
+    assertThat(probes.get(0).typeIds()).contains(0L, 1L);
   }
 
   @Test

@@ -137,6 +137,22 @@ class TinyBertCheckpointTest {
   }
 
   @Test
+  void aRerankerSaysWhichForwardRunsAndThatItWasChecked() {
+    try (dev.reranker.Reranker reranker = dev.reranker.Reranker.builder()
+        .model(RerankerModel.checkpoint(checkpoint)).maxSeqLen(32).maxReplyTokens(8).build()) {
+      assertThat(reranker.toString())
+          .startsWith("Reranker{model=")
+          .contains("running=native BERT cross-encoder (2 layers, hidden 32, float32), forward=")
+          .contains("(checked: max |diff| ");
+    }
+    try (dev.reranker.Reranker reranker = dev.reranker.Reranker.builder()
+        .model(RerankerModel.checkpoint(checkpoint)).maxSeqLen(32).maxReplyTokens(8)
+        .verifyForward(false).build()) {
+      assertThat(reranker.toString()).contains("verifyForward=false").doesNotContain("checked");
+    }
+  }
+
+  @Test
   void saveThenLoadGivesIdenticalTensorsAndScores() throws IOException {
     TokenBatch batch = expectedInputs(expected());
     Path saved = tmp.resolve("saved");
