@@ -2,6 +2,7 @@ package dev.reranker;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
@@ -10,9 +11,10 @@ import java.util.function.UnaryOperator;
  * candidates before they cost model time), call {@link Chain#proceed}, and rewrite the ranking
  * that comes back (adjust scores, drop more). The model call is the chain's last link.
  *
- * <p>Order: with {@code a.andThen(b)} (or {@code Reranker.builder().heuristics(a, b)}), {@code a}
- * runs outermost: {@code a}'s pre-model work sees the request first, then {@code b}'s; after the
- * model, {@code b} rewrites the ranking first and {@code a} last.
+ * <p>Order: with {@code a.andThen(b)}, {@code Heuristic.chain(List.of(a, b))} or {@code
+ * Reranker.builder().heuristics(a, b)}, all one chain, {@code a} runs outermost: {@code a}'s
+ * pre-model work sees the request first, then {@code b}'s; after the model, {@code b} rewrites
+ * the ranking first and {@code a} last.
  *
  * <p>The chain is asynchronous so that {@link Reranker#rankAsync} never blocks a thread; {@link
  * #before} and {@link #after} build the two common kinds without touching futures:
@@ -50,14 +52,32 @@ public interface Heuristic {
     return (request, chain) -> chain.proceed(request).thenApply(rewrite);
   }
 
-  /** Returns a heuristic that does nothing. */
+  /** Returns a heuristic that does nothing: the empty chain, {@code chain[]}. */
   static Heuristic identity() {
-    return (request, chain) -> chain.proceed(request);
+    return HeuristicChain.EMPTY;
   }
 
-  /** Returns {@code this} wrapped around {@code inner}: this runs outermost. */
+  /**
+   * Returns the heuristics nested in list order, first outermost: before the model they run
+   * first to last, after it last to first. Chains in the list are spliced in, so chains nest
+   * freely; an empty list gives {@link #identity()}. A heuristic that returns null, or whose
+   * stage completes with a null ranking, fails the chain with a {@link NullPointerException} that
+   * names it. {@code toString()} lists the heuristics: {@code chain[blank, length{}, ...]}.
+   *
+   * @throws NullPointerException if the list or an element is null; the message names the index
+   */
+  static Heuristic chain(List<? extends Heuristic> heuristics) {
+    return HeuristicChain.of(heuristics);
+  }
+
+  /**
+   * Returns {@code this} wrapped around {@code inner}, this outermost: {@code chain(List.of(this,
+   * inner))}.
+   *
+   * @throws NullPointerException if {@code inner} is null
+   */
   default Heuristic andThen(Heuristic inner) {
     requireNonNull(inner, "inner");
-    return (request, chain) -> apply(request, r -> inner.apply(r, chain));
+    return chain(List.of(this, inner));
   }
 }

@@ -651,10 +651,13 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder heuristics(Heuristic... heuristics) {
       requireNonNull(heuristics, "heuristics");
+      List<Heuristic> chain = new ArrayList<>(heuristics.length + 1);
+      chain.add(this.heuristics); // a chain (identity is the empty one): spliced in
       for (int i = 0; i < heuristics.length; i++) {
-        Heuristic h = requireNonNull(heuristics[i], "heuristics[" + i + "]");
-        this.heuristics = heuristicCount++ == 0 ? h : this.heuristics.andThen(h);
+        chain.add(requireNonNull(heuristics[i], "heuristics[" + i + "]"));
       }
+      this.heuristics = Heuristic.chain(chain);
+      heuristicCount += heuristics.length;
       return this;
     }
 

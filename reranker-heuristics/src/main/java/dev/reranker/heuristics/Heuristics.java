@@ -125,9 +125,10 @@ public final class Heuristics {
   private Heuristics() {}
 
   /**
-   * Returns the heuristics nested in the given order, first outermost: {@code chain(a, b, c)}
-   * behaves as {@code a.andThen(b).andThen(c)}. Before the model they run first to last; after
-   * it, last to first. No heuristics: {@link Heuristic#identity()}.
+   * Returns the heuristics nested in the given order, first outermost: {@code chain(a, b, c)} is
+   * {@link Heuristic#chain Heuristic.chain(List.of(a, b, c))}, the same chain as {@code
+   * a.andThen(b).andThen(c)}. Before the model they run first to last; after it, last to first.
+   * No heuristics: {@link Heuristic#identity()}.
    *
    * @throws NullPointerException if the array or an element is null; the message names the index
    */
@@ -142,12 +143,7 @@ public final class Heuristics {
    * @throws NullPointerException if the list or an element is null; the message names the index
    */
   public static Heuristic chain(List<? extends Heuristic> heuristics) {
-    requireNonNull(heuristics, "heuristics");
-    List<Heuristic> copy = new ArrayList<>(heuristics.size());
-    for (int i = 0; i < heuristics.size(); i++) {
-      copy.add(requireNonNull(heuristics.get(i), "heuristics[" + i + "] is null"));
-    }
-    return copy.isEmpty() ? Heuristic.identity() : new HeuristicChain(copy);
+    return Heuristic.chain(heuristics);
   }
 
   /**
