@@ -95,7 +95,8 @@ public final class ApiBoundary {
       return Modifier.isPublic(m);
     }
     boolean visible =
-        Modifier.isPublic(m) || (Modifier.isProtected(m) && !Modifier.isFinal(outer.getModifiers()));
+        Modifier.isPublic(m)
+            || (Modifier.isProtected(m) && !Modifier.isFinal(outer.getModifiers()));
     return visible && isExported(outer);
   }
 
