@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -44,6 +47,21 @@ record TrainingState(
   TrainingState {
     labels = List.copyOf(labels);
     history = List.copyOf(history);
+  }
+
+  /** A SHA-256 of the records' ids, texts and reactions, in order: resume checks it. */
+  static String fingerprint(List<ReactionRecord> records) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (ReactionRecord r : records) {
+        String line = r.dialogId() + '\u0001' + r.dialog() + '\u0001' + r.reply() + '\u0001'
+            + r.reaction() + '\n';
+        digest.update(line.getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static boolean exists(Path dir) {
