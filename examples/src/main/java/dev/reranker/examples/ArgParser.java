@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * A hand-written parser for the three commands' options: {@code --name value}, {@code
+ * A hand-written parser for every command's options: {@code --name value}, {@code
  * --name=value}, repeatable, and value-less flags. Hand-written because the commands need little
  * (no subcommand trees, no type converters) and must fail with exactly one line on stderr, which
  * picocli's default handler (message plus usage) does not do without overriding it.
@@ -129,6 +131,34 @@ final class ArgParser {
       }
       throw fail(name + " must be an integer in [" + min + ", " + max + "], but was '"
           + text.get() + "'");
+    }
+
+    /**
+     * Returns a single-valued option converted by {@code convert}, or empty when absent; a value
+     * it rejects ({@link IllegalArgumentException}) is a usage error saying the option must be
+     * {@code what} ("an integer").
+     */
+    <T> Optional<T> value(String name, String what, Function<String, T> convert)
+        throws UsageException {
+      Optional<String> text = single(name);
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(convert.apply(text.get().strip()));
+      } catch (IllegalArgumentException e) {
+        throw fail(name + " must be " + what + ", but was '" + text.get() + "'");
+      }
+    }
+
+    /** Returns an enum option, given as a constant's name in any case, or empty when absent. */
+    <E extends Enum<E>> Optional<E> choice(String name, Class<E> type) throws UsageException {
+      List<String> names = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        names.add(constant.name().toLowerCase(Locale.ROOT));
+      }
+      return value(name, "one of " + String.join(", ", names),
+          v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)));
     }
 
     /** Returns the model folder of {@code --model}, checked to exist, or empty when absent. */

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The runnable examples: {@code java -jar reranker-examples.jar demo|rank|serve}. Exit codes: 0
- * done, 1 failed (model cannot load, port taken), 2 bad arguments (with exactly one line on
- * stderr).
+ * The runnable examples: {@code java -jar reranker-examples.jar demo|rank|serve|train|eval}. Exit
+ * codes: 0 done, 1 failed (model cannot load, port taken, bad data, training failed), 2 bad
+ * arguments (with exactly one line on stderr).
  */
 public final class Main {
   static final String USAGE = """
@@ -27,10 +27,17 @@ public final class Main {
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, GET /health,
               GET /metrics (Prometheus)
-        train --data FILE --out DIR [--init bundled|PATH|baseline] [--epochs N] [--resume] ...
-              fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log
-        eval  --data FILE --model DIR [--split val --seed N]
-              AUC, accuracy, log loss and ECE of a checkpoint on a reaction log
+        train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|baseline|PATH]
+              [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
+              [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
+              [--calibration platt|temperature|none] [--head single|two] [--multi-label]
+              [--mixed-precision]
+              fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log, split by
+              dialog; --mixed-precision: float16 with float32 master weights, for a CUDA GPU
+        eval  --data FILE --model DIR|bundled [--format jsonl|tsv] [--split val|train|all]
+              [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
+              AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,
+              through the serving path; same --seed and --val-fraction: train's held-out records
 
         --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled all-MiniLM-L6-v2)
       """;
@@ -70,7 +77,8 @@ public final class Main {
         case "demo" -> DemoCommand.run(rest, out, rerankers);
         case "rank" -> RankCommand.run(rest, out, rerankers);
         case "serve" -> ServeCommand.run(rest, out, err, rerankers);
-        case "train", "eval" -> dev.reranker.training.TrainCli.run(args, out, err);
+        case "train" -> TrainCommand.run(rest, out, err);
+        case "eval" -> EvalCommand.run(rest, out, err);
         case "help", "--help", "-h" -> throw UsageException.help();
         default -> usageError("unknown command '" + all.get(0)
             + "': expected demo, rank, serve, train or eval (see --help)");

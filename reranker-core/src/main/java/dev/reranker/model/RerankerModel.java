@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.onnx.BundledModel;
-import dev.reranker.internal.training.QaLstmModel;
+import dev.reranker.internal.lstm.QaLstmModel;
 import dev.reranker.internal.torchscript.TorchScriptEncoder;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,8 +74,8 @@ public final class RerankerModel {
    * model.safetensors} (F32, F16 or BF16; names with or without {@code bert.}), {@code
    * tokenizer.json}. With a classifier ({@code BertForSequenceClassification}) it is a
    * cross-encoder, without one a bi-encoder. A folder whose {@code model_type} is {@code
-   * qa-lstm-dual-encoder} holds the QA-LSTM baseline saved by {@code
-   * dev.reranker.training.RerankerTrainer}, served as a cross-encoder.
+   * qa-lstm-dual-encoder} holds the QA-LSTM baseline saved by reranker-training's {@code
+   * RerankerTrainer}, served as a cross-encoder (no training code is loaded).
    *
    * @throws NullPointerException if {@code directory} is null
    */

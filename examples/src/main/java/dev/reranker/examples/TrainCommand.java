@@ -1,0 +1,107 @@
+package dev.reranker.examples;
+
+import dev.reranker.model.BaselineConfig;
+import dev.reranker.model.ModelLoadException;
+import dev.reranker.model.RerankerModel;
+import dev.reranker.training.CalibrationMethod;
+import dev.reranker.training.DatasetSplit;
+import dev.reranker.training.EpochSummary;
+import dev.reranker.training.HeadType;
+import dev.reranker.training.MalformedReactionLogException;
+import dev.reranker.training.RerankerTrainer;
+import dev.reranker.training.TrainingResult;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code train --data FILE --out DIR [--init bundled|baseline|PATH] [--epochs N] ...}: fine-tunes
+ * a cross-encoder (or trains the QA-LSTM baseline) with {@link RerankerTrainer} on a reaction log,
+ * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. Progress goes to
+ * stderr.
+ */
+final class TrainCommand {
+  private TrainCommand() {}
+
+  static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+    Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
+    valued.addAll(Set.of("--init", "--out", "--epochs", "--batch-size", "--lr", "--patience",
+        "--warmup", "--max-grad-norm", "--max-seq-len", "--calibration", "--head"));
+    ArgParser parser = new ArgParser("train", valued,
+        Set.of("--resume", "--multi-label", "--mixed-precision"));
+    ArgParser.Parsed o = parser.parse(args);
+    ReactionData data = ReactionData.of(parser, o);
+    Path output = Path.of(ReactionData.require(parser, o, "--out"));
+    RerankerTrainer.Builder builder = RerankerTrainer.builder()
+        .output(output)
+        .seed(data.seed())
+        .resume(o.has("--resume"))
+        .multiLabel(o.has("--multi-label"))
+        .mixedPrecision(o.has("--mixed-precision"))
+        .progress(err);
+    String init = o.single("--init").orElse("bundled");
+    Optional<Integer> epochs = o.value("--epochs", "an integer", Integer::parseInt);
+    Optional<Integer> batchSize = o.value("--batch-size", "an integer", Integer::parseInt);
+    Optional<Float> lr = o.value("--lr", "a number", Float::parseFloat);
+    Optional<Integer> patience = o.value("--patience", "an integer", Integer::parseInt);
+    Optional<Double> warmup = o.value("--warmup", "a number", Double::parseDouble);
+    Optional<Double> maxGradNorm = o.value("--max-grad-norm", "a number", Double::parseDouble);
+    Optional<Integer> maxSeqLen = o.value("--max-seq-len", "an integer", Integer::parseInt);
+    Optional<CalibrationMethod> calibration = o.choice("--calibration", CalibrationMethod.class);
+    Optional<HeadType> head = o.value("--head", "single or two", TrainCommand::head);
+    try {
+      switch (init) {
+        case "bundled" -> builder.model(RerankerModel.bundled());
+        case "baseline" -> builder.baseline(BaselineConfig.talk());
+        default -> builder.model(RerankerModel.checkpoint(Path.of(init)));
+      }
+      // Values out of range reach the builder, whose message names the option and the value.
+      epochs.ifPresent(builder::epochs);
+      batchSize.ifPresent(builder::batchSize);
+      lr.ifPresent(builder::learningRate);
+      patience.ifPresent(builder::patience);
+      warmup.ifPresent(builder::warmupFraction);
+      maxGradNorm.ifPresent(builder::maxGradNorm);
+      maxSeqLen.ifPresent(builder::maxSeqLen);
+      calibration.ifPresent(builder::calibration);
+      head.ifPresent(builder::head);
+      RerankerTrainer trainer = builder.build();
+      DatasetSplit split = data.split(out);
+      print(trainer.fit(split.train(), split.validation()), out);
+      return 0;
+    } catch (MalformedReactionLogException | ModelLoadException | UncheckedIOException
+        | IllegalArgumentException | IllegalStateException e) {
+      return ReactionData.failed(e, err);
+    }
+  }
+
+  private static HeadType head(String name) {
+    return switch (name) {
+      case "single" -> HeadType.SINGLE_LOGIT;
+      case "two" -> HeadType.TWO_LABELS;
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private static void print(TrainingResult result, PrintStream out) {
+    EpochSummary best = result.best();
+    out.printf(Locale.ROOT, "model:       %s%n", result.model());
+    result.initialValidation().ifPresent(r ->
+        out.printf(Locale.ROOT, "untrained:   %s%n", r.summary()));
+    out.printf(Locale.ROOT, "best epoch:  %d of %d%s%n", best.epoch(), result.history().size(),
+        result.stoppedEarly() ? " (stopped early)" : "");
+    out.printf(Locale.ROOT, "validation:  %s%n", best.validation().summary());
+    out.printf(Locale.ROOT, "calibration: scale %.4f, bias %.4f (uncalibrated log loss %.4f, "
+            + "ECE %.4f)%n", best.calibration().scale(), best.calibration().bias(),
+        best.uncalibrated().logLoss(), best.uncalibrated().ece());
+    out.printf(Locale.ROOT, "checkpoint:  %s%n", result.checkpoint());
+    out.printf(Locale.ROOT, "time:        %.1f s%s%n", result.trainingTime().toMillis() / 1000.0,
+        result.resumedFromEpoch() > 0
+            ? " (this run, resumed after epoch " + result.resumedFromEpoch() + ")" : "");
+  }
+}

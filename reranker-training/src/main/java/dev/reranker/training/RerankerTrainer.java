@@ -1,0 +1,411 @@
+package dev.reranker.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import dev.reranker.internal.DjlRuntime;
+import dev.reranker.model.BaselineConfig;
+import dev.reranker.model.RerankerModel;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fine-tunes a cross-encoder on reaction records: binary cross-entropy on upvote vs downvote,
+ * optionally a multi-label head for the other reactions, AdamW with linear warm-up and decay,
+ * gradient clipping by global norm, evaluation every epoch, the best epoch (by validation AUC)
+ * kept as a calibrated checkpoint, early stopping, and resumable state. Built with DJL's training
+ * API ({@link Trainer}, {@link GradientCollector}, {@link Optimizer#adamW()}) on the PyTorch
+ * engine.
+ *
+ * <pre>{@code
+ * DatasetSplit split = ReactionLog.read(Path.of("reactions.jsonl")).split(0.2, 42);
+ * TrainingResult result = RerankerTrainer.builder()
+ *     .model(RerankerModel.bundled())   // adds a fresh pooler and classifier to MiniLM
+ *     .epochs(3)
+ *     .output(Path.of("my-reranker"))
+ *     .build()
+ *     .fit(split.train(), split.validation());
+ * try (Reranker reranker = Reranker.builder().model(result.checkpoint()).build()) { ... }
+ * }</pre>
+ *
+ * <p>What it starts from: a native BERT ({@link Builder#model}): the bundled MiniLM or a
+ * HuggingFace checkpoint (a bi-encoder gets a fresh pooler and classifier; a cross-encoder keeps
+ * its head if its labels are this head's, else gets a fresh one); or the QA-LSTM baseline ({@link
+ * Builder#baseline}), trained from random weights. Both see the pairs exactly as {@code Reranker}
+ * encodes them at serving time ({@code [CLS] context [SEP] reply [SEP]}, {@code maxSeqLen} 80,
+ * {@code maxReplyTokens} 20 by default); every record is tokenized once, before the first epoch.
+ *
+ * <p>Output folder ({@link Builder#output}): the best epoch's checkpoint ({@code config.json}
+ * with {@code id2label} and the fitted calibration under {@code reranker_calibration}, {@code
+ * model.safetensors}, {@code tokenizer.json}); and {@code last/}, the last epoch's checkpoint with
+ * {@code trainer_state.json}, which {@link Builder#resume} continues from. Resume restores the
+ * weights, the epoch, the global step (the learning-rate schedule continues; it is recomputed from
+ * the current {@code epochs}), the best AUC and the patience counter; not Adam's
+ * moments, which DJL's AdamW keeps private: they restart from zero with fresh bias correction.
+ * Resuming checks that the training records are the same ones.
+ *
+ * <p>Precision: float32 by default. {@link Builder#mixedPrecision mixedPrecision(true)} trains
+ * the BERT in mixed precision, Apex's "O2" scheme: forward and backward run on a float16 copy of
+ * the model, with the loss (computed in float32) multiplied by a dynamic loss scale (2^16 at
+ * first, halved and the step skipped when a gradient overflows, doubled after 2000 clean steps,
+ * as {@code torch.cuda.amp.GradScaler}); the gradients are copied to float32, unscaled and
+ * clipped, AdamW updates float32 master weights, and those are copied back to the float16 copy.
+ * Evaluation, checkpoints and resume use the float32 master weights: the checkpoint is float32
+ * either way. It is meant for CUDA; on a CPU it is honoured (the tests run it there) but no faster
+ * than float32 even with AVX512-FP16, and slower without. Only FLOAT16: DJL 0.36's PyTorch JNI
+ * aborts the process on the first BFLOAT16 array. Resume restarts the loss scale at 2^16.
+ *
+ * <p>Not thread-safe: libtorch lets one gradient collector record at a time in a process, so run
+ * one {@code fit} at a time. {@code fit} closes every model, trainer and array it creates.
+ */
+public final class RerankerTrainer {
+  private final TrainerConfig config;
+
+  private RerankerTrainer(TrainerConfig config) {
+    this.config = config;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the label names of the head this trainer trains, in logit order. */
+  public List<String> labels() {
+    return config.labels();
+  }
+
+  /**
+   * Trains on {@code train}, evaluating on {@code validation} after every epoch, and writes the
+   * best epoch's calibrated checkpoint to the output folder.
+   *
+   * @throws IllegalArgumentException if {@code train} has no record to learn from, or {@code
+   *     validation} lacks an upvote or a downvote (AUC needs both)
+   * @throws IllegalStateException if the output folder holds a checkpoint and resume is off,
+   *     resume finds state for another model, head or training set, or training diverges
+   *     (gradients that are not finite; in mixed precision, even at a loss scale of 1)
+   * @throws dev.reranker.model.ModelLoadException if the initial model cannot be loaded
+   */
+  public TrainingResult fit(List<ReactionRecord> train, List<ReactionRecord> validation) {
+    requireNonNull(train, "train");
+    requireNonNull(validation, "validation");
+    try (TrainingRun run = new TrainingRun(config, train, validation)) {
+      return run.fit();
+    }
+  }
+
+  /** Lists the settings that differ from the defaults. */
+  @Override
+  public String toString() {
+    return "RerankerTrainer" + config.describe();
+  }
+
+  /**
+   * Configures a {@link RerankerTrainer}. Each setter checks its argument ({@link
+   * IllegalArgumentException}); {@link #build()} checks combinations ({@link
+   * IllegalStateException}). The builder stays reusable after {@code build()}.
+   */
+  public static final class Builder {
+    public static final int DEFAULT_EPOCHS = 3;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final float DEFAULT_BERT_LEARNING_RATE = 5e-5f;
+    public static final float DEFAULT_BASELINE_LEARNING_RATE = 1e-3f;
+    public static final double DEFAULT_WARMUP_FRACTION = 0.1;
+    public static final float DEFAULT_WEIGHT_DECAY = 0.01f;
+    public static final double DEFAULT_MAX_GRAD_NORM = 1.0;
+    public static final int DEFAULT_MAX_SEQ_LEN = 80;
+    public static final int DEFAULT_MAX_REPLY_TOKENS = 20;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_PATIENCE = 2;
+    public static final int DEFAULT_EVAL_BATCH_SIZE = 64;
+
+    private @Nullable RerankerModel model;
+    private @Nullable BaselineConfig baseline;
+    private @Nullable String tokenizerJson;
+    private HeadType head = HeadType.SINGLE_LOGIT;
+    private boolean multiLabel;
+    private int epochs = DEFAULT_EPOCHS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private @Nullable Float learningRate;
+    private double warmupFraction = DEFAULT_WARMUP_FRACTION;
+    private float weightDecay = DEFAULT_WEIGHT_DECAY;
+    private double maxGradNorm = DEFAULT_MAX_GRAD_NORM;
+    private int maxSeqLen = DEFAULT_MAX_SEQ_LEN;
+    private int maxReplyTokens = DEFAULT_MAX_REPLY_TOKENS;
+    private long seed = DEFAULT_SEED;
+    private int patience = DEFAULT_PATIENCE;
+    private CalibrationMethod calibration = CalibrationMethod.PLATT;
+    private @Nullable Device device;
+    private @Nullable Path output;
+    private boolean resume;
+    private @Nullable PrintStream progress = System.err;
+    private @Nullable Boolean progressBar;
+    private int evalBatchSize = DEFAULT_EVAL_BATCH_SIZE;
+    private boolean mixedPrecision;
+    private DataType mixedPrecisionType = DataType.FLOAT16;
+
+    private Builder() {}
+
+    /**
+     * Fine-tunes this native BERT (default: {@link RerankerModel#bundled()}): a bi-encoder gets a
+     * fresh pooler and classifier, a cross-encoder keeps its head when its labels match.
+     */
+    @CanIgnoreReturnValue
+    public Builder model(RerankerModel model) {
+      this.model = requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * Trains the QA-LSTM baseline of this size from random weights instead of a BERT, with the
+     * bundled tokenizer unless {@link #tokenizerJson} sets one.
+     */
+    @CanIgnoreReturnValue
+    public Builder baseline(BaselineConfig config) {
+      this.baseline = requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Sets the baseline's {@code tokenizer.json} content (default: the bundled one). */
+    @CanIgnoreReturnValue
+    public Builder tokenizerJson(String tokenizerJson) {
+      this.tokenizerJson = requireNonNull(tokenizerJson, "tokenizerJson");
+      return this;
+    }
+
+    /** Sets the binary head (default {@link HeadType#SINGLE_LOGIT}). */
+    @CanIgnoreReturnValue
+    public Builder head(HeadType head) {
+      this.head = requireNonNull(head, "head");
+      return this;
+    }
+
+    /**
+     * Adds one sigmoid logit per other reaction ({@link HeadType#REACTION_LABELS}), each trained
+     * with its own binary cross-entropy; records without a polarity then train these logits too.
+     */
+    @CanIgnoreReturnValue
+    public Builder multiLabel(boolean multiLabel) {
+      this.multiLabel = multiLabel;
+      return this;
+    }
+
+    /** Sets the most epochs to train (default 3), resumed ones included. */
+    @CanIgnoreReturnValue
+    public Builder epochs(int epochs) {
+      checkArgument(epochs > 0, "epochs must be positive, but was %s", epochs);
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Sets the training batch size (default 32). */
+    @CanIgnoreReturnValue
+    public Builder batchSize(int batchSize) {
+      checkArgument(batchSize > 0, "batchSize must be positive, but was %s", batchSize);
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Sets the peak learning rate (default 5e-5 for BERT, 1e-3 for the baseline). */
+    @CanIgnoreReturnValue
+    public Builder learningRate(float learningRate) {
+      checkArgument(learningRate > 0 && Float.isFinite(learningRate),
+          "learningRate must be positive, but was %s", learningRate);
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    /** Sets the share of all steps spent warming up linearly (default 0.1). */
+    @CanIgnoreReturnValue
+    public Builder warmupFraction(double warmupFraction) {
+      checkArgument(warmupFraction >= 0 && warmupFraction < 1,
+          "warmupFraction must be in [0, 1), but was %s", warmupFraction);
+      this.warmupFraction = warmupFraction;
+      return this;
+    }
+
+    /** Sets AdamW's decoupled weight decay (default 0.01), applied to every parameter. */
+    @CanIgnoreReturnValue
+    public Builder weightDecay(float weightDecay) {
+      checkArgument(weightDecay >= 0 && Float.isFinite(weightDecay),
+          "weightDecay must be non-negative, but was %s", weightDecay);
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    /** Sets the global gradient norm to clip to (default 1.0; 0 turns clipping off). */
+    @CanIgnoreReturnValue
+    public Builder maxGradNorm(double maxGradNorm) {
+      checkArgument(maxGradNorm >= 0 && Double.isFinite(maxGradNorm),
+          "maxGradNorm must be non-negative, but was %s", maxGradNorm);
+      this.maxGradNorm = maxGradNorm;
+      return this;
+    }
+
+    /** Sets the pair length in tokens (default 80, as {@code Reranker}'s); serve with the same. */
+    @CanIgnoreReturnValue
+    public Builder maxSeqLen(int maxSeqLen) {
+      checkArgument(maxSeqLen >= 8 && maxSeqLen <= 4096,
+          "maxSeqLen must be in [8, 4096], but was %s", maxSeqLen);
+      this.maxSeqLen = maxSeqLen;
+      return this;
+    }
+
+    /** Sets the reply's token budget (default 20, as {@code Reranker}'s). */
+    @CanIgnoreReturnValue
+    public Builder maxReplyTokens(int maxReplyTokens) {
+      checkArgument(maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s",
+          maxReplyTokens);
+      this.maxReplyTokens = maxReplyTokens;
+      return this;
+    }
+
+    /** Sets the seed of the fresh head, the shuffles and dropout (default 42). */
+    @CanIgnoreReturnValue
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Stops after this many epochs without a better validation AUC (default 2; 0 never stops
+     * early).
+     */
+    @CanIgnoreReturnValue
+    public Builder patience(int patience) {
+      checkArgument(patience >= 0, "patience must be non-negative, but was %s", patience);
+      this.patience = patience;
+      return this;
+    }
+
+    /** Sets how the saved checkpoint is calibrated (default {@link CalibrationMethod#PLATT}). */
+    @CanIgnoreReturnValue
+    public Builder calibration(CalibrationMethod calibration) {
+      this.calibration = requireNonNull(calibration, "calibration");
+      return this;
+    }
+
+    /** Sets the device (default: the first GPU DJL sees, else the CPU). */
+    @CanIgnoreReturnValue
+    public Builder device(Device device) {
+      this.device = requireNonNull(device, "device");
+      return this;
+    }
+
+    /** Sets the output folder (required): the best checkpoint, and {@code last/} to resume. */
+    @CanIgnoreReturnValue
+    public Builder output(Path output) {
+      this.output = requireNonNull(output, "output");
+      return this;
+    }
+
+    /** Continues from {@code output/last} when it exists (default false: a fresh run). */
+    @CanIgnoreReturnValue
+    public Builder resume(boolean resume) {
+      this.resume = resume;
+      return this;
+    }
+
+    /** Sets where progress and per-epoch lines go (default {@code System.err}). */
+    @CanIgnoreReturnValue
+    public Builder progress(PrintStream progress) {
+      this.progress = requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** Reports nothing. */
+    @CanIgnoreReturnValue
+    public Builder quiet() {
+      this.progress = null;
+      return this;
+    }
+
+    /**
+     * Chooses a terminal progress bar (true) or plain lines (false); default: a bar when {@code
+     * System.console()} is not null.
+     */
+    @CanIgnoreReturnValue
+    public Builder progressBar(boolean progressBar) {
+      this.progressBar = progressBar;
+      return this;
+    }
+
+    /** Sets the batch size of validation passes (default 64). */
+    @CanIgnoreReturnValue
+    public Builder evalBatchSize(int evalBatchSize) {
+      checkArgument(evalBatchSize > 0, "evalBatchSize must be positive, but was %s",
+          evalBatchSize);
+      this.evalBatchSize = evalBatchSize;
+      return this;
+    }
+
+    /**
+     * Trains the BERT in mixed precision (default false): forward and backward on a float16 copy
+     * with a dynamic loss scale, AdamW on float32 master weights, which evaluation and the
+     * checkpoint use (see the class documentation). Meant for CUDA; honoured on a CPU too, where
+     * it is no faster than float32. Not for the QA-LSTM {@link #baseline}.
+     */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecision(boolean mixedPrecision) {
+      this.mixedPrecision = mixedPrecision;
+      return this;
+    }
+
+    /**
+     * Sets the half type for {@link #mixedPrecision}: FLOAT16, the default and, with DJL 0.36,
+     * the only one that works.
+     *
+     * @throws IllegalArgumentException for BFLOAT16 (DJL 0.36's PyTorch JNI has no bfloat16
+     *     mapping and aborts the process on the first such array) and for any other type
+     */
+    @CanIgnoreReturnValue
+    public Builder mixedPrecisionType(DataType type) {
+      this.mixedPrecisionType = DjlRuntime.checkHalfPrecision(type);
+      return this;
+    }
+
+    /**
+     * Builds the trainer.
+     *
+     * @throws IllegalStateException if no output folder was set, both a model and a baseline
+     *     were, {@code maxReplyTokens} leaves no room for the context, or mixed precision was
+     *     asked for the baseline
+     */
+    public RerankerTrainer build() {
+      checkState(output != null, "call output(...) before build()");
+      checkState(model == null || baseline == null, "set model(...) or baseline(...), not both");
+      checkState(tokenizerJson == null || baseline != null,
+          "tokenizerJson(...) is for the baseline; a BERT brings its own tokenizer");
+      checkState(maxReplyTokens <= maxSeqLen - 4,
+          "maxReplyTokens (%s) must leave room for the context: at most maxSeqLen - 4 = %s",
+          maxReplyTokens, maxSeqLen - 4);
+      checkState(!mixedPrecision || baseline == null,
+          "mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline trains in "
+              + "float32");
+      return new RerankerTrainer(snapshot());
+    }
+
+    /** The one place that copies the settings: every field, into the immutable config. */
+    private TrainerConfig snapshot() {
+      return new TrainerConfig(model, baseline, tokenizerJson, head, multiLabel, epochs,
+          batchSize, learningRate, warmupFraction, weightDecay, maxGradNorm, maxSeqLen,
+          maxReplyTokens, seed, patience, calibration, device, output, resume, progress,
+          progressBar, evalBatchSize, mixedPrecision, mixedPrecisionType);
+    }
+
+    /** Lists the settings that differ from the defaults. */
+    @Override
+    public String toString() {
+      return "RerankerTrainer.Builder" + snapshot().describe();
+    }
+  }
+}

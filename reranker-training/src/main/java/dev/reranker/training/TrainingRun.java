@@ -1,0 +1,455 @@
+package dev.reranker.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import dev.reranker.Calibration;
+import dev.reranker.internal.bert.NativeBert;
+import dev.reranker.internal.io.HostTensor;
+import dev.reranker.internal.lstm.QaLstmModel;
+import dev.reranker.internal.onnx.BundledModel;
+import dev.reranker.internal.scoring.ModelScorer;
+import dev.reranker.model.EncoderModel;
+import dev.reranker.model.ModelKind;
+import dev.reranker.model.RerankerModel;
+import dev.reranker.training.ExampleEncoder.Example;
+import dev.reranker.training.internal.BertTrainable;
+import dev.reranker.training.internal.Gradients;
+import dev.reranker.training.internal.LinearWarmupDecay;
+import dev.reranker.training.internal.LossScaler;
+import dev.reranker.training.internal.MixedPrecision;
+import dev.reranker.training.internal.Progress;
+import dev.reranker.training.internal.QaLstmTrainable;
+import dev.reranker.training.internal.ReactionLoss;
+import dev.reranker.training.internal.TrainableModel;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@link RerankerTrainer#fit} call, step by step: {@link #resumeState()} (or check the output
+ * folder is free), {@link #openModel}, encode the records, {@link #evaluate} the starting point,
+ * then per epoch {@link #trainEpoch} and {@link #endEpoch} (evaluate, calibrate, keep the best
+ * checkpoint, save {@code last/}, decide on early stopping). Owns and closes everything it
+ * creates.
+ */
+final class TrainingRun implements AutoCloseable {
+  private final TrainerConfig config;
+  private final List<String> labels;
+  private final int upvote;
+  private final Device device;
+  private final @Nullable PrintStream out;
+  private final boolean bar;
+  private final Checkpoints checkpoints;
+  private final List<ReactionRecord> trainRecords;
+  private final List<ReactionRecord> validationRecords;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  TrainingRun(TrainerConfig config, List<ReactionRecord> train, List<ReactionRecord> validation) {
+    this.config = config;
+    this.labels = config.labels();
+    this.upvote = ModelScorer.upvoteIndex(labels);
+    this.device = config.device() != null ? config.device() : defaultDevice();
+    this.out = config.progress();
+    this.bar = config.progressBar() != null ? config.progressBar() : System.console() != null;
+    this.checkpoints = new Checkpoints(requireNonNull(config.output()), config);
+    this.trainRecords = List.copyOf(train);
+    this.validationRecords = List.copyOf(validation);
+  }
+
+  /** The best epoch so far, the patience counter and the history: restored on resume. */
+  private static final class Standing {
+    final List<EpochSummary> history;
+    double bestAuc;
+    int bestEpoch;
+    int stale;
+    boolean stopped;
+
+    Standing(@Nullable TrainingState state) {
+      history = new ArrayList<>(state != null ? state.history() : List.of());
+      bestAuc = state != null ? state.bestAuc() : Double.NEGATIVE_INFINITY;
+      bestEpoch = state != null ? state.bestEpoch() : 0;
+      stale = state != null ? state.epochsWithoutImprovement() : 0;
+      stopped = state != null && state.stoppedEarly();
+    }
+  }
+
+  TrainingResult fit() {
+    long started = System.nanoTime();
+    TrainingState state = resumeState();
+    TrainableModel m = openModel(state);
+    checkArgument(config.maxSeqLen() <= m.maxPositions(),
+        "maxSeqLen (%s) exceeds the model's %s positions", config.maxSeqLen(), m.maxPositions());
+    ExampleEncoder encoder = new ExampleEncoder(m.tokenizerJson(), labels, config.maxSeqLen(),
+        config.maxReplyTokens());
+    closeables.add(encoder);
+
+    List<Example> trainSet = encoder.training(trainRecords);
+    List<Example> validationSet = encoder.validation(validationRecords);
+    checkArgument(!trainSet.isEmpty(), "no training record has a reaction this head can learn");
+    long positives = validationSet.stream().filter(e -> e.label()).count();
+    checkArgument(positives > 0 && positives < validationSet.size(),
+        "validation needs upvotes and downvotes for AUC, but has %s upvotes of %s rated records",
+        positives, validationSet.size());
+    String fingerprint = TrainingState.fingerprint(trainRecords);
+    if (state != null) {
+      checkState(state.trainFingerprint().equals(fingerprint),
+          "cannot resume %s: the training records differ from the ones it was trained on",
+          checkpoints.last());
+    }
+
+    int stepsPerEpoch = (trainSet.size() + config.batchSize() - 1) / config.batchSize();
+    int totalSteps = stepsPerEpoch * config.epochs();
+    int warmupSteps = (int) Math.round(config.warmupFraction() * totalSteps);
+    float lr = config.peakLearningRate();
+    log("training %s on %s, %s", m, device, config.mixedPrecision()
+        ? "mixed precision (" + config.mixedPrecisionType() + " forward and backward, float32 "
+            + "master weights, dynamic loss scale)" : "float32");
+    if (config.mixedPrecision() && !device.isGpu()) {
+      log("note: mixed precision is no faster than float32 on %s (slower without AVX512-FP16); "
+          + "it pays off on CUDA", device);
+    }
+    log("%d train / %d validation records, %d steps x %d epochs, batch %d, lr %.1e, "
+            + "warm-up %d steps, max grad norm %.1f", trainSet.size(), validationSet.size(),
+        stepsPerEpoch, config.epochs(), config.batchSize(), lr, warmupSteps,
+        config.maxGradNorm());
+
+    AtomicInteger step = new AtomicInteger(state != null ? state.globalStep() : 0);
+    LinearWarmupDecay schedule = new LinearWarmupDecay(lr, warmupSteps, totalSteps, step::get);
+    Optimizer optimizer = Optimizer.adamW()
+        .optLearningRateTracker(schedule)
+        .optWeightDecays(config.weightDecay())
+        .build();
+
+    Standing standing = new Standing(state);
+    int firstEpoch = state != null ? state.epoch() + 1 : 1;
+    Optional<EvaluationReport> initial = Optional.empty();
+    if (state != null) {
+      log("resuming after epoch %d (step %d, best AUC %.4f at epoch %d)%s", state.epoch(),
+          state.globalStep(), state.bestAuc(), state.bestEpoch(),
+          standing.stopped ? ": it had stopped early" : "");
+    } else {
+      EvaluationReport before =
+          report(validationSet, evaluate(m, encoder, validationSet), Calibration.SIGMOID);
+      initial = Optional.of(before);
+      log("before training: validation %s", before.summary());
+    }
+
+    MixedPrecision mixed = mixedPrecision(m, optimizer);
+    // In mixed precision the DJL Trainer runs forward and backward on the float16 copy; its
+    // step() is never called: MixedPrecision.step updates the float32 master weights.
+    Model working = mixed != null ? mixed.workingModel() : m.djlModel();
+    DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new ReactionLoss())
+        .optOptimizer(optimizer)
+        .optDevices(new Device[] {device});
+    try (Trainer trainer = new Trainer(working, trainingConfig)) {
+      trainer.initialize(m.initShapes());
+      List<Parameter> parameters = new ArrayList<>();
+      working.getBlock().getParameters().values().forEach(parameters::add);
+      for (int epoch = firstEpoch; epoch <= config.epochs() && !standing.stopped; epoch++) {
+        long epochStart = System.nanoTime();
+        double trainLoss = trainEpoch(epoch, trainer, m, encoder, trainSet, parameters, mixed,
+            step, schedule, stepsPerEpoch);
+        EpochSummary summary = endEpoch(epoch, step.get(), trainLoss, m, encoder, validationSet,
+            Duration.ofNanos(System.nanoTime() - epochStart), standing, mixed);
+        checkpoints.saveLast(m, summary, new TrainingState(config.modelType(), labels, epoch,
+            step.get(), stepsPerEpoch, standing.bestAuc, standing.bestEpoch, standing.stale,
+            standing.stopped, fingerprint, config.seed(), standing.history));
+      }
+    }
+    checkState(standing.bestEpoch > 0, "no epoch was trained: epochs (%s) were already done",
+        config.epochs());
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+    TrainingResult result = new TrainingResult(checkpoints.output(), m.toString(),
+        m.parameterCount(), initial, standing.history, standing.bestEpoch, standing.stopped,
+        firstEpoch - 1, elapsed);
+    log("best epoch %d: %s; checkpoint %s (calibration scale %.4f, bias %.4f); %s",
+        standing.bestEpoch, result.best().validation().summary(), checkpoints.output(),
+        result.best().calibration().scale(), result.best().calibration().bias(),
+        Progress.clockOf(elapsed));
+    return result;
+  }
+
+  /**
+   * Returns the state to resume from, or null for a fresh run, which needs a free output folder.
+   *
+   * @throws IllegalStateException if the folder holds a checkpoint and resume is off, or the
+   *     state is of another model or head
+   */
+  private @Nullable TrainingState resumeState() {
+    TrainingState state = null;
+    if (config.resume() && checkpoints.resumable()) {
+      state = TrainingState.read(checkpoints.last());
+    } else {
+      checkState(!checkpoints.occupied(),
+          "output folder %s already holds a checkpoint: resume(true) to continue it, or choose "
+              + "another folder", checkpoints.output());
+      if (config.resume()) {
+        log("no training state in %s: starting fresh", checkpoints.last());
+      }
+    }
+    if (state != null) {
+      checkState(state.modelType().equals(config.modelType()) && state.labels().equals(labels),
+          "cannot resume %s: it trained a %s with labels %s, but this trainer has a %s with "
+              + "labels %s", checkpoints.last(), state.modelType(), state.labels(),
+          config.modelType(), labels);
+    }
+    return state;
+  }
+
+  /** Opens the model to train: the resumed one, else the initial one; closed by {@link #close}. */
+  private TrainableModel openModel(@Nullable TrainingState state) {
+    TrainableModel m = state != null ? loadTrainable() : initialModel();
+    closeables.add(m);
+    return m;
+  }
+
+  private TrainableModel initialModel() {
+    if (config.baseline() != null) {
+      String tokenizer = config.tokenizerJson() != null
+          ? config.tokenizerJson() : BundledModel.tokenizerJson();
+      return new QaLstmTrainable(
+          QaLstmModel.random(config.baseline(), labels, tokenizer, config.seed(), device));
+    }
+    RerankerModel spec = config.model() != null ? config.model() : RerankerModel.bundled();
+    EncoderModel loaded = spec.load(device);
+    if (!(loaded instanceof NativeBert bert)) {
+      loaded.close();
+      throw new IllegalArgumentException(
+          "only the native BERT can be fine-tuned, but " + spec + " loaded as "
+              + loaded.getClass().getSimpleName());
+    }
+    if (bert.config().labels().equals(labels)) {
+      return new BertTrainable(bert); // a cross-encoder with this head: keep it
+    }
+    try (bert) {
+      Map<String, HostTensor> encoder = new LinkedHashMap<>(bert.weights());
+      encoder.keySet().removeIf(name -> name.startsWith("classifier."));
+      log("%s: adding a fresh %sclassifier %s", spec,
+          encoder.containsKey("pooler.dense.weight") ? "" : "pooler and ", labels);
+      return new BertTrainable(NativeBert.withRandomRest(bert.config().withLabels(labels),
+          encoder, bert.tokenizerJson(), config.seed(), device));
+    }
+  }
+
+  private TrainableModel loadTrainable() {
+    EncoderModel loaded = RerankerModel.checkpoint(checkpoints.last()).load(device);
+    if (loaded instanceof QaLstmModel lstm) {
+      return new QaLstmTrainable(lstm);
+    }
+    if (loaded instanceof NativeBert bert && bert.kind() == ModelKind.CROSS_ENCODER) {
+      return new BertTrainable(bert);
+    }
+    loaded.close();
+    throw new IllegalStateException(
+        checkpoints.last() + " does not hold a trainable cross-encoder");
+  }
+
+  private @Nullable MixedPrecision mixedPrecision(TrainableModel m, Optimizer optimizer) {
+    if (!config.mixedPrecision()) {
+      return null;
+    }
+    if (!(m instanceof BertTrainable bert)) {
+      throw new IllegalStateException("mixedPrecision(true) applies to the native BERT only, "
+          + "but this trainer trains " + m);
+    }
+    MixedPrecision mixed = new MixedPrecision(bert.bert(), config.mixedPrecisionType(), optimizer,
+        new LossScaler());
+    closeables.add(mixed);
+    return mixed;
+  }
+
+  /** Trains one epoch over a seeded shuffle; returns the mean loss of the finite steps. */
+  private double trainEpoch(int epoch, Trainer trainer, TrainableModel m, ExampleEncoder encoder,
+      List<Example> trainSet, List<Parameter> parameters, @Nullable MixedPrecision mixed,
+      AtomicInteger step, LinearWarmupDecay schedule, int stepsPerEpoch) {
+    // Seeded per epoch: a resumed run sees the same shuffle and dropout as an unbroken one.
+    Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() * 1009 + epoch));
+    List<Example> order = shuffled(trainSet, config.seed() * 31 + epoch);
+    ReactionLoss loss = new ReactionLoss();
+    double lossSum = 0;
+    int batches = 0;
+    int counted = 0;
+    String task = String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs());
+    try (Progress progress = out == null ? Progress.none()
+        : Progress.start(out, bar, task, stepsPerEpoch)) {
+      for (int from = 0; from < order.size(); from += config.batchSize()) {
+        List<Example> batch =
+            order.subList(from, Math.min(order.size(), from + config.batchSize()));
+        step.incrementAndGet();
+        float stepLoss = step(trainer, m, encoder, batch, loss, parameters, mixed);
+        batches++;
+        // a skipped mixed-precision step may have overflowed in the forward already
+        if (Float.isFinite(stepLoss)) {
+          lossSum += stepLoss;
+          counted++;
+        }
+        progress.step(batches, lossSum / Math.max(1, counted), schedule.valueAt(step.get()));
+      }
+    }
+    return lossSum / counted;
+  }
+
+  /** One optimizer step on one batch; returns its loss. */
+  private float step(Trainer trainer, TrainableModel m, ExampleEncoder encoder,
+      List<Example> batch, ReactionLoss loss, List<Parameter> parameters,
+      @Nullable MixedPrecision mixed) {
+    try (NDManager manager = trainer.getManager().newSubManager()) {
+      NDList inputs = m.inputs(manager, encoder.tokens(batch));
+      NDList targets = encoder.targets(manager, batch);
+      float value;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDArray l = loss.evaluate(targets, new NDList(m.logits(trainer.forward(inputs))));
+        value = l.getFloat();
+        collector.backward(mixed != null ? mixed.scale(l) : l);
+      }
+      if (mixed != null) {
+        mixed.step(config.maxGradNorm(), manager); // skipped, and the scale halved, on overflow
+      } else {
+        double norm = Gradients.clipByGlobalNorm(parameters, config.maxGradNorm(), 1, manager);
+        if (!Double.isFinite(norm)) {
+          Gradients.zero(parameters, manager);
+          throw new IllegalStateException("training diverged: gradient norm " + norm
+              + " (lower the learning rate)");
+        }
+        trainer.step();
+      }
+      m.weightsChanged();
+      return value;
+    }
+  }
+
+  /**
+   * Evaluates and calibrates the epoch's model, saves it when its AUC is the best so far, updates
+   * {@code standing} (patience, early stop) and logs the epoch.
+   */
+  private EpochSummary endEpoch(int epoch, int globalStep, double trainLoss, TrainableModel m,
+      ExampleEncoder encoder, List<Example> validationSet, Duration duration, Standing standing,
+      @Nullable MixedPrecision mixed) {
+    double[] logits = evaluate(m, encoder, validationSet);
+    Calibration calibration =
+        CalibrationFitter.fit(config.calibration(), logits, labelsOf(validationSet));
+    EvaluationReport raw = report(validationSet, logits, Calibration.SIGMOID);
+    EvaluationReport calibrated = report(validationSet, logits, calibration);
+    boolean improved = raw.auc() > standing.bestAuc + 1e-9;
+    m.setCalibration(calibration);
+    EpochSummary summary = new EpochSummary(epoch, globalStep, trainLoss, calibrated, raw,
+        calibration, duration, improved);
+    if (improved) {
+      standing.bestAuc = raw.auc();
+      standing.bestEpoch = epoch;
+      standing.stale = 0;
+      checkpoints.saveBest(m, summary);
+    } else {
+      standing.stale++;
+    }
+    standing.history.add(summary);
+    standing.stopped = config.patience() > 0 && standing.stale >= config.patience()
+        && epoch < config.epochs();
+    log("epoch %d/%d: train loss %.4f; validation %s; %s%s%s", epoch, config.epochs(),
+        summary.trainLoss(), calibrated.summary(), Progress.clockOf(summary.duration()),
+        mixed == null ? "" : String.format(Locale.ROOT, "; loss scale %.0f, %d steps "
+            + "skipped so far", mixed.scaler().scale(), mixed.scaler().skippedSteps()),
+        improved ? "; best so far, saved"
+            : standing.stopped ? "; no improvement for " + standing.stale
+                + " epochs: stopping early" : "");
+    return summary;
+  }
+
+  /** Returns the upvote logit of every example, in order. */
+  private double[] evaluate(TrainableModel m, ExampleEncoder encoder, List<Example> set) {
+    // Longest first, so that padding is small and the first batch shows the memory peak.
+    Integer[] order = new Integer[set.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order,
+        Comparator.comparingInt((Integer i) -> set.get(i).pair().pairLength()).reversed());
+    double[] logits = new double[set.size()];
+    for (int from = 0; from < order.length; from += config.evalBatchSize()) {
+      int to = Math.min(order.length, from + config.evalBatchSize());
+      List<Example> batch = new ArrayList<>(to - from);
+      for (int k = from; k < to; k++) {
+        batch.add(set.get(order[k]));
+      }
+      float[][] rows = m.logits(encoder.tokens(batch));
+      for (int k = from; k < to; k++) {
+        logits[order[k]] = rows[k - from][upvote];
+      }
+    }
+    return logits;
+  }
+
+  private static boolean[] labelsOf(List<Example> set) {
+    boolean[] labels = new boolean[set.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = Boolean.TRUE.equals(set.get(i).label());
+    }
+    return labels;
+  }
+
+  private static EvaluationReport report(List<Example> set, double[] logits,
+      Calibration calibration) {
+    double[] p = new double[logits.length];
+    List<String> groups = new ArrayList<>(logits.length);
+    for (int i = 0; i < p.length; i++) {
+      p[i] = calibration.probability((float) logits[i]);
+      groups.add(set.get(i).group());
+    }
+    return EvaluationReport.of(p, labelsOf(set), groups);
+  }
+
+  private static List<Example> shuffled(List<Example> set, long seed) {
+    List<Example> copy = new ArrayList<>(set);
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = copy.size() - 1; i > 0; i--) {
+      Collections.swap(copy, i, random.nextInt(i + 1));
+    }
+    return copy;
+  }
+
+  private static Device defaultDevice() {
+    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  private void log(String format, Object... args) {
+    if (out != null) {
+      out.println(String.format(Locale.ROOT, format, args));
+      out.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        // keep closing the rest; a close failure must not hide the training outcome
+      }
+    }
+  }
+}
