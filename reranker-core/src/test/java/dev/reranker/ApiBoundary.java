@@ -29,8 +29,9 @@ import java.util.stream.Stream;
 
 /**
  * Checks the API boundary by reflection: no public or protected signature of a public type in a
- * public package may name an internal type, that is one in a {@code dev.reranker.internal}
- * package or marked {@link Internal}. Types and members marked {@link Internal} are not API and
+ * public package may name an internal type, that is one in an {@code internal} package under
+ * {@code dev.reranker} ({@code dev.reranker.internal..}, {@code dev.reranker.training.internal..})
+ * or marked {@link Internal}. Types and members marked {@link Internal} are not API and
  * are not checked. Any module's tests can call it (it ships in reranker-core's test jar):
  *
  * <pre>{@code
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
  * package are not scanned. Nothing outside the JDK is needed.
  */
 public final class ApiBoundary {
-  private static final String INTERNAL_PACKAGE = "dev.reranker.internal";
+  private static final String ROOT = "dev.reranker.";
 
   private ApiBoundary() {}
 
@@ -209,10 +210,13 @@ public final class ApiBoundary {
     }
   }
 
-  /** In a {@code dev.reranker.internal} package, or marked {@link Internal} (itself or outer). */
+  /**
+   * In an {@code internal} package under {@code dev.reranker} (core's, or a module's own such as
+   * {@code dev.reranker.training.internal}), or marked {@link Internal} (itself or outer).
+   */
   static boolean isInternal(Class<?> c) {
     String pkg = c.getPackageName();
-    if (pkg.equals(INTERNAL_PACKAGE) || pkg.startsWith(INTERNAL_PACKAGE + ".")) {
+    if (pkg.startsWith(ROOT) && ("." + pkg + ".").contains(".internal.")) {
       return true;
     }
     for (Class<?> k = c; k != null; k = k.getDeclaringClass()) {
