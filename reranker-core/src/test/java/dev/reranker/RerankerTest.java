@@ -426,8 +426,8 @@ class RerankerTest {
     assertThatThrownBy(() -> Reranker.builder().scorer(FakeScorer.byLength()).maxSeqLen(16)
         .maxReplyTokens(13).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("maxReplyTokens (13) must leave room for the context: at most maxSeqLen - 4"
-            + " = 12");
+        .hasMessage("maxReplyTokens (13) must leave room for the context: at most maxSeqLen (16)"
+            + " - 4 = 12");
   }
 
   @Test
