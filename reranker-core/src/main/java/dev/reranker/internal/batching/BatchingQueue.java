@@ -67,6 +67,9 @@ public final class BatchingQueue<I> implements AutoCloseable {
   /** After the interrupt, a scorer needs a moment to unwind and its thread to end. */
   private static final long MIN_GRACE_NANOS = Duration.ofMillis(500).toNanos();
 
+  /** The longest duration that fits a long of nanoseconds. */
+  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
   private static final Logger logger = LoggerFactory.getLogger(BatchingQueue.class);
 
   /**
@@ -592,6 +595,4 @@ public final class BatchingQueue<I> implements AutoCloseable {
   public static long saturatedNanos(Duration duration) {
     return duration.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : duration.toNanos();
   }
-
-  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 }
