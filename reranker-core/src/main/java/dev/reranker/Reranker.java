@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.reranker.internal.DjlRuntime;
@@ -58,7 +57,14 @@ import org.slf4j.LoggerFactory;
 public final class Reranker implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Reranker.class);
 
+  /** Longer timeouts mean no deadline; the ticker's nanoseconds have room for this one. */
+  private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(365).toNanos();
+
   private final List<EncoderModel> models;
+
+  /** The models this reranker loaded (or was handed to own), which close() frees. */
+  private final List<EncoderModel> ownedModels;
+
   private final @Nullable PairEncoder encoder;
   private final BatchingQueue<QueuedPair> queue;
   private final BatchingQueue.Ticker ticker = BatchingQueue.Ticker.system();
@@ -80,7 +86,8 @@ public final class Reranker implements AutoCloseable {
     this.executor = b.executor;
     this.maxCandidates = b.maxQueuedPairs;
     this.description = b.toString();
-    List<EncoderModel> loaded = new ArrayList<>();
+    List<EncoderModel> loaded = new ArrayList<>(); // every model scored with
+    List<EncoderModel> owned = new ArrayList<>(); // of those, the ones to close
     PairEncoder pairEncoder = null;
     try {
       List<BatchingQueue.BatchScorer<QueuedPair>> scorers = new ArrayList<>();
@@ -90,9 +97,19 @@ public final class Reranker implements AutoCloseable {
         scorers.add(batch -> custom.score(pairsOf(batch)));
         this.calibration = b.calibration != null ? b.calibration : Calibration.SIGMOID;
       } else {
-        List<Device> devices = b.devices != null ? b.devices : List.of(defaultDevice());
-        for (Device device : devices) {
-          loaded.add(load(requireNonNull(b.model), device, b));
+        if (b.loadedModel != null) {
+          if (b.ownsLoadedModel) {
+            owned.add(b.loadedModel);
+          }
+          loaded.add(prepare(b.loadedModel));
+        } else {
+          List<Device> devices =
+              b.devices != null ? b.devices : List.of(DjlRuntime.defaultDevice());
+          for (Device device : devices) {
+            EncoderModel model = load(requireNonNull(b.model), device, b);
+            owned.add(model);
+            loaded.add(model);
+          }
         }
         EncoderModel first = loaded.get(0);
         biEncoder = first.kind() == ModelKind.BI_ENCODER;
@@ -123,23 +140,34 @@ public final class Reranker implements AutoCloseable {
               scorers,
               biEncoder ? QueuedPair::contextLength : QueuedPair::length,
               ticker,
-              "reranker");
+              "reranker",
+              b.closeTimeout);
     } catch (RuntimeException | Error e) {
-      loaded.forEach(EncoderModel::close);
+      owned.forEach(EncoderModel::close);
       if (pairEncoder != null) {
         pairEncoder.close();
       }
       throw e;
     }
     this.models = List.copyOf(loaded);
+    this.ownedModels = List.copyOf(owned);
     this.encoder = pairEncoder;
     this.loadedDescription = models.isEmpty() ? ""
         : "running=" + (models.size() == 1 ? models.get(0).description()
             : models.stream().map(EncoderModel::description).toList().toString());
   }
 
-  private static Device defaultDevice() {
-    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  /**
+   * Runs the load-time check of a model loaded elsewhere, as {@link #load} does for its own, but
+   * leaves the model's settings alone: its owner chose them, and changing them would rebuild a
+   * forward that other rerankers may be running.
+   */
+  private static EncoderModel prepare(EncoderModel model) {
+    if (model instanceof NativeBert bert) {
+      BertInference.Verification v = bert.prepare(); // idempotent once built
+      logger.debug("shared {}: {}", model.kind(), v);
+    }
+    return model;
   }
 
   private static EncoderModel load(RerankerModel spec, Device device, Builder b) {
@@ -374,10 +402,9 @@ public final class Reranker implements AutoCloseable {
     }
     checkArgument(!callTimeout.isNegative() && !callTimeout.isZero(),
         "timeout must be positive, but was %s", callTimeout);
-    // Saturate: a timeout of centuries means no deadline, not an overflowed one in the past.
-    long nanos = callTimeout.compareTo(Duration.ofDays(365)) > 0
-        ? BatchingQueue.NO_DEADLINE : callTimeout.toNanos();
-    return nanos == BatchingQueue.NO_DEADLINE ? nanos : ticker.read() + nanos;
+    // A timeout of centuries means no deadline, not an overflowed one in the past.
+    long nanos = BatchingQueue.saturatedNanos(callTimeout);
+    return nanos > MAX_TIMEOUT_NANOS ? BatchingQueue.NO_DEADLINE : ticker.read() + nanos;
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -408,17 +435,33 @@ public final class Reranker implements AutoCloseable {
   }
 
   /**
-   * Stops intake, finishes the batch in flight, fails still-queued requests with {@link
-   * RerankerClosedException}, joins the workers and frees native memory. Idempotent; safe from
-   * any thread.
+   * Stops intake, fails still-queued requests with {@link RerankerClosedException}, lets the
+   * batches in flight finish, joins the workers and frees the native memory of the models it
+   * loaded. A model given to {@link Builder#sharedModel} is never closed here: its owner closes
+   * it. Idempotent; safe from any thread.
+   *
+   * <p>Native memory is never freed under a running forward. Close waits for a batch in the model
+   * for a few seconds (5, then interrupts its worker and waits 1 more); if a forward is still
+   * running after that (a hung device, a native call that ignores interrupts), that batch's
+   * requests fail with {@link RerankerClosedException}, this method returns, and the models and
+   * tokenizer are deliberately left unfreed (leaked until the JVM exits), with one WARN log line
+   * that says so: freeing them would crash the process, or corrupt the forward's results.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       queue.close();
-      models.forEach(EncoderModel::close);
-      if (encoder != null) {
-        encoder.close();
+      if (queue.scorersStopped()) {
+        ownedModels.forEach(EncoderModel::close);
+        if (encoder != null) {
+          encoder.close();
+        }
+      } else if (!ownedModels.isEmpty() || encoder != null) {
+        logger.warn(
+            "close(): a forward was still running after the close timeout and ignored the "
+                + "interrupt; leaking the native memory of {} model(s) and the tokenizer instead "
+                + "of freeing it under the running forward, which would crash the process",
+            ownedModels.size());
       }
     }
   }
@@ -446,6 +489,8 @@ public final class Reranker implements AutoCloseable {
     public static final int DEFAULT_GROUP_WINDOW_BATCHES = 4;
 
     private @Nullable RerankerModel model;
+    private @Nullable EncoderModel loadedModel;
+    private boolean ownsLoadedModel;
     private @Nullable Scorer scorer;
     private int maxSeqLen = DEFAULT_MAX_SEQ_LEN;
     private int maxReplyTokens = DEFAULT_MAX_REPLY_TOKENS;
@@ -458,6 +503,8 @@ public final class Reranker implements AutoCloseable {
     private boolean fixedPadding;
     private boolean fastTokenizer = true;
     private boolean verifyForward = true;
+    private boolean verifyForwardSet;
+    private Duration closeTimeout = BatchingQueue.DEFAULT_CLOSE_TIMEOUT;
     private DataType mixedPrecisionType = DataType.FLOAT16;
     private @Nullable List<Device> devices;
     private @Nullable Duration timeout;
@@ -473,6 +520,39 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder model(RerankerModel model) {
       this.model = requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * Scores with a model already loaded, e.g. by {@link RerankerModel#load()}, that the caller
+     * owns and closes: the reranker never closes it, so several rerankers may share one model
+     * and its memory. Close the model only after every reranker that uses it. The model runs
+     * where it was loaded, with {@link #workersPerDevice} workers; a native BERT's load-time
+     * check of its forward runs now if it has not run yet, with the setting the model was loaded
+     * with.
+     */
+    @CanIgnoreReturnValue
+    public Builder sharedModel(EncoderModel model) {
+      this.loadedModel = requireNonNull(model, "model");
+      this.ownsLoadedModel = false;
+      return this;
+    }
+
+    /** Test seam: as {@link #sharedModel}, but the reranker owns the model and closes it. */
+    @CanIgnoreReturnValue
+    Builder ownedModel(EncoderModel model) {
+      this.loadedModel = requireNonNull(model, "model");
+      this.ownsLoadedModel = true;
+      return this;
+    }
+
+    /** Test seam: how long close() waits for a running batch before interrupting its worker. */
+    @CanIgnoreReturnValue
+    Builder closeTimeout(Duration closeTimeout) {
+      requireNonNull(closeTimeout, "closeTimeout");
+      checkArgument(closeTimeout.compareTo(Duration.ZERO) > 0,
+          "closeTimeout must be positive, but was %s", closeTimeout);
+      this.closeTimeout = closeTimeout;
       return this;
     }
 
@@ -580,6 +660,7 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder verifyForward(boolean verifyForward) {
       this.verifyForward = verifyForward;
+      this.verifyForwardSet = true;
       return this;
     }
 
@@ -692,16 +773,29 @@ public final class Reranker implements AutoCloseable {
     /**
      * Builds the reranker, loading the model on every device.
      *
-     * @throws IllegalStateException if neither or both of a model and a scorer were set, or
-     *     {@code maxReplyTokens} leaves no room for the context
+     * @throws IllegalStateException if not exactly one of a model, a shared model and a scorer
+     *     was set, {@code maxReplyTokens} leaves no room for the context, or {@code devices},
+     *     {@code mixedPrecision} or {@code verifyForward} was set with a shared model (its owner
+     *     chose where and how it runs; changing a model that other rerankers run is unsafe)
      * @throws dev.reranker.model.ModelLoadException if the model cannot be loaded
      */
     public Reranker build() {
-      checkState(model != null || scorer != null, "call model(...) or scorer(...) before build()");
+      checkState(model != null || scorer != null || loadedModel != null,
+          "call model(...) or scorer(...) before build()");
       checkState(model == null || scorer == null, "set model(...) or scorer(...), not both");
-      checkState(maxReplyTokens <= maxSeqLen - 4,
-          "maxReplyTokens (%s) must leave room for the context: at most maxSeqLen - 4 = %s",
-          maxReplyTokens, maxSeqLen - 4);
+      checkState(loadedModel == null || (model == null && scorer == null),
+          "set one of model(...), sharedModel(...) or scorer(...), not several");
+      PairEncoder.replyBudgetError(maxSeqLen, maxReplyTokens).ifPresent(message -> {
+        throw new IllegalStateException(message);
+      });
+      if (loadedModel != null) {
+        checkState(devices == null,
+            "devices(...) does not apply to sharedModel(...): it runs where it was loaded");
+        checkState(!mixedPrecision,
+            "mixedPrecision(true) does not apply to sharedModel(...): it runs as it was loaded");
+        checkState(!verifyForwardSet,
+            "verifyForward(...) does not apply to sharedModel(...): its owner set it at load");
+      }
       return new Reranker(this);
     }
 
@@ -711,6 +805,9 @@ public final class Reranker implements AutoCloseable {
       List<String> parts = new ArrayList<>();
       if (model != null) {
         parts.add("model=" + model);
+      }
+      if (loadedModel != null) {
+        parts.add("sharedModel=" + loadedModel.kind());
       }
       if (scorer != null) {
         parts.add("scorer=" + scorer);

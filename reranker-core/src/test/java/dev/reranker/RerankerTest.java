@@ -91,6 +91,20 @@ class RerankerTest {
   }
 
   @Test
+  void timeoutsOfAnyLength_workAsNoDeadlineBeyondAYear_insteadOfOverflowing() {
+    try (Reranker reranker = Reranker.builder().scorer(FakeScorer.byLength()).build()) {
+      List<Candidate> candidates = List.of(Candidate.of("abcd"), Candidate.of("ab"));
+      for (Duration timeout : List.of(Duration.ofDays(366), Duration.ofDays(365 * 300),
+          Duration.ofSeconds(Long.MAX_VALUE), Duration.ofMinutes(1))) {
+        Ranking ranking = reranker.rank(DIALOG, candidates, timeout);
+        assertThat(ranking.best().orElseThrow().text()).as("timeout %s", timeout)
+            .isEqualTo("abcd");
+      }
+      assertThat(reranker.stats().timedOut()).isZero();
+    }
+  }
+
+  @Test
   void scoreGivesTheCalibratedProbability() throws Exception {
     try (Reranker reranker = Reranker.builder().scorer(FakeScorer.byLength())
         .calibration(Calibration.platt(0.5f, -1f)).build()) {
@@ -426,8 +440,8 @@ class RerankerTest {
     assertThatThrownBy(() -> Reranker.builder().scorer(FakeScorer.byLength()).maxSeqLen(16)
         .maxReplyTokens(13).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("maxReplyTokens (13) must leave room for the context: at most maxSeqLen - 4"
-            + " = 12");
+        .hasMessage("maxReplyTokens (13) must leave room for the context: at most maxSeqLen (16)"
+            + " - 4 = 12");
   }
 
   @Test

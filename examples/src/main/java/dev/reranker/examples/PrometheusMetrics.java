@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Renders {@link RerankerStats} in the Prometheus text exposition format (version 0.0.4):
  * counters end in {@code _total}, gauges are plain, latencies are summaries in seconds with
- * {@code quantile} labels plus a {@code _max} gauge.
+ * {@code quantile} labels, {@code _sum} and {@code _count}, plus a {@code _max} gauge.
  */
 final class PrometheusMetrics {
   private PrometheusMetrics() {}
@@ -61,13 +61,13 @@ final class PrometheusMetrics {
     out.append(name).append(' ').append(number(value)).append('\n');
   }
 
-  // LatencyStats has percentiles, a count and a max but no sum, so the summary has no _sum line
-  // (the format allows that); the max goes into a gauge of its own.
+  // A summary has no max; it goes into a gauge of its own.
   private static void summary(StringBuilder out, String name, String help, LatencyStats l) {
     header(out, name, help, "summary");
     quantile(out, name, "0.5", l.p50());
     quantile(out, name, "0.95", l.p95());
     quantile(out, name, "0.99", l.p99());
+    out.append(name).append("_sum ").append(number(seconds(l.sum()))).append('\n');
     out.append(name).append("_count ").append(l.count()).append('\n');
     gauge(out, name + "_max", "Largest value of " + name + ".", seconds(l.max()));
   }

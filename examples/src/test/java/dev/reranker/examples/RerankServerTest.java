@@ -277,6 +277,7 @@ class RerankServerTest {
         "# TYPE reranker_batch_size_mean gauge\n",
         "# TYPE reranker_request_seconds summary\n",
         "reranker_request_seconds{quantile=\"0.99\"} ",
+        "reranker_inference_seconds_sum ",
         "reranker_inference_seconds_count ");
     Pattern sample = Pattern.compile("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? -?[0-9.eE+-]+");
     String lastHelp = null;

@@ -3,6 +3,8 @@ package dev.reranker.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -31,6 +33,14 @@ public final class DjlRuntime {
         System.setProperty("OPT_OUT_TRACKING", "true");
       }
     }
+  }
+
+  /**
+   * Returns the device a model runs on unless told otherwise: the first GPU if DJL's PyTorch
+   * engine sees one, else the CPU. The one home of this rule for serving and training.
+   */
+  public static Device defaultDevice() {
+    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
   /**

@@ -10,17 +10,16 @@ import dev.reranker.RerankerOverloadedException;
 import dev.reranker.RerankerStats;
 import dev.reranker.RerankerTimeoutException;
 import dev.reranker.ScoringException;
+import dev.reranker.internal.batching.PendingRequest.Item;
 import dev.reranker.internal.batching.QueueStatsRecorder.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,7 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One queue for all callers; one worker thread per scorer (one scorer per device).
+ * One queue for all callers; one worker thread per scorer (one scorer per device). This class is
+ * the queue's front: admission ({@link #submit}), the shared deque, the queue bound, stats and
+ * {@link #close()}; a {@link PendingRequest} tracks one caller's request, a {@link BatchWorker}
+ * runs the loop of one worker thread, and {@link LengthGrouping} picks batches of similar length
+ * (djl-serving splits {@code BatchAggregator}, {@code WorkerThread} and {@code WorkerPool} alike).
  *
  * <p>Callers {@link #submit} lists of items from any thread and get a future of their scores. Each
  * worker blocks for the first waiting item, drains what else waits, then polls until its batch
@@ -59,10 +62,13 @@ public final class BatchingQueue<I> implements AutoCloseable {
   public static final long NO_DEADLINE = Long.MAX_VALUE;
 
   /** How long {@link #close()} waits for a running batch before interrupting its worker. */
-  static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /** After the interrupt, a scorer needs a moment to unwind and its thread to end. */
   private static final long MIN_GRACE_NANOS = Duration.ofMillis(500).toNanos();
+
+  /** The longest duration that fits a long of nanoseconds. */
+  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
   private static final Logger logger = LoggerFactory.getLogger(BatchingQueue.class);
 
@@ -144,10 +150,10 @@ public final class BatchingQueue<I> implements AutoCloseable {
   private final Ticker ticker;
   private final long closeTimeoutNanos;
 
-  /** Item entries in arrival order, plus at most one {@link #poison} after close. */
-  private final LinkedBlockingDeque<Entry> queue = new LinkedBlockingDeque<>();
+  /** Items in arrival order, plus at most one {@link #poison} after close. */
+  private final LinkedBlockingDeque<Item<I>> queue = new LinkedBlockingDeque<>();
 
-  private final Entry poison;
+  private final Item<I> poison;
 
   /** Items counted against {@code maxQueuedItems}: reserved on submit, freed on claim or end. */
   private final AtomicInteger queuedItems = new AtomicInteger();
@@ -159,7 +165,11 @@ public final class BatchingQueue<I> implements AutoCloseable {
   private final QueueStatsRecorder stats = new QueueStatsRecorder();
   private final ScheduledThreadPoolExecutor timer;
   private final List<Thread> timerThreads = Collections.synchronizedList(new ArrayList<>());
-  private final List<Worker> workers;
+  private final List<BatchWorker<I>> workers;
+
+  /** Workers inside (or about to enter) their scorer; see {@link #enterScorer()}. */
+  private final AtomicInteger inScorer = new AtomicInteger();
+
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -187,8 +197,13 @@ public final class BatchingQueue<I> implements AutoCloseable {
     this(config, scorers, length, ticker, threadName, DEFAULT_CLOSE_TIMEOUT);
   }
 
-  /** As the public constructor, with the close timeout as a test seam. */
-  BatchingQueue(
+  /**
+   * As {@link #BatchingQueue(Config, List, ToIntFunction, Ticker, String)}, with how long {@link
+   * #close()} waits for a running batch before it interrupts the batch's worker.
+   *
+   * @throws IllegalArgumentException also if {@code closeTimeout} is not positive
+   */
+  public BatchingQueue(
       Config config,
       List<? extends BatchScorer<I>> scorers,
       ToIntFunction<I> length,
@@ -216,7 +231,8 @@ public final class BatchingQueue<I> implements AutoCloseable {
     this.length = config.groupWindowBatches() > 1 ? length : null;
     this.ticker = ticker;
     this.closeTimeoutNanos = saturatedNanos(closeTimeout);
-    this.poison = new Entry(new Request(List.of(), 0, NO_DEADLINE), -1, 0, 0);
+    this.poison =
+        new Item<>(new PendingRequest<>(List.of(), 0, NO_DEADLINE, stats, n -> {}), -1, 0, 0);
 
     this.timer =
         new ScheduledThreadPoolExecutor(
@@ -232,17 +248,17 @@ public final class BatchingQueue<I> implements AutoCloseable {
     timer.setRemoveOnCancelPolicy(true);
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 
-    List<Worker> created = new ArrayList<>(scorers.size());
+    List<BatchWorker<I>> created = new ArrayList<>(scorers.size());
     for (int i = 0; i < scorers.size(); i++) {
-      Worker worker = new Worker(scorers.get(i), threadName + "-worker-" + i);
-      ownThreads.add(worker.thread);
+      BatchWorker<I> worker = new BatchWorker<>(this, scorers.get(i), threadName + "-worker-" + i);
+      ownThreads.add(worker.thread());
       created.add(worker);
     }
     this.workers = List.copyOf(created);
     // Started here, not lazily in a caller's thread, so the thread inherits nothing of a caller.
     timer.prestartCoreThread();
-    for (Worker worker : workers) {
-      worker.thread.start();
+    for (BatchWorker<I> worker : workers) {
+      worker.thread().start();
     }
   }
 
@@ -296,26 +312,27 @@ public final class BatchingQueue<I> implements AutoCloseable {
     }
 
     long now = ticker.read();
-    Request request = new Request(copy, now, deadlineNanos);
+    PendingRequest<I> request =
+        new PendingRequest<>(copy, now, deadlineNanos, stats, this::releaseWaiting);
     stats.accepted(count);
     // Catches the caller's cancel (or complete) so that the request's queued items are dropped.
-    var unused = request.future.whenComplete(request::onFutureDone);
+    var unused = request.future().whenComplete(request::onFutureDone);
     if (deadlineNanos != NO_DEADLINE) {
       long delay = deadlineNanos - now;
       if (delay <= 0) {
         request.timeOut();
-        return request.future;
+        return request.future();
       }
       try {
         request.setTimeoutTask(timer.schedule(request::timeOut, delay, NANOSECONDS));
       } catch (RejectedExecutionException e) {
         request.fail(new RerankerClosedException("queue is closed"), Outcome.CLOSED);
-        return request.future;
+        return request.future();
       }
     }
-    List<Entry> entries = new ArrayList<>(count);
+    List<Item<I>> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      entries.add(new Entry(request, i, lengths[i], now));
+      entries.add(new Item<>(request, i, lengths[i], now));
     }
     // One lock acquisition for the whole request, which also keeps its items contiguous.
     queue.addAll(entries);
@@ -323,7 +340,7 @@ public final class BatchingQueue<I> implements AutoCloseable {
       // close() may have drained the queue before our entries landed; nobody else will fail us.
       request.fail(new RerankerClosedException("queue is closed"), Outcome.CLOSED);
     }
-    return request.future;
+    return request.future();
   }
 
   /** Returns a snapshot of the queue's counters and latencies since it was created. */
@@ -334,6 +351,15 @@ public final class BatchingQueue<I> implements AutoCloseable {
   /** Returns the entries held in the queue, those of ended requests included; for tests. */
   int entriesHeld() {
     return queue.size();
+  }
+
+  /**
+   * Returns whether the queue is closed and no worker is inside its scorer: from then on no scorer
+   * is called again, so what the scorers use (a model's native memory) may be freed. False while
+   * open, and after {@link #close()} while a scorer that ignored the interrupt still runs.
+   */
+  public boolean scorersStopped() {
+    return closed.get() && inScorer.get() == 0;
   }
 
   /** Returns the number of items waiting, not yet in a running batch. */
@@ -351,7 +377,7 @@ public final class BatchingQueue<I> implements AutoCloseable {
    * ignores interrupts may thus outlive this call. Idempotent; safe from any thread, also
    * concurrently and from a future's callback. A second caller waits for the first to finish,
    * unless it is a thread of this queue or the closing thread itself, which must not wait on
-   * themselves.
+   * themselves. Once it returns, {@link #scorersStopped()} says whether a scorer still runs.
    */
   @Override
   public void close() {
@@ -385,12 +411,12 @@ public final class BatchingQueue<I> implements AutoCloseable {
   }
 
   private void failQueued() {
-    List<Entry> left = new ArrayList<>();
+    List<Item<I>> left = new ArrayList<>();
     queue.drainTo(left);
-    for (Entry entry : left) {
+    for (Item<I> entry : left) {
       if (entry == poison) {
         queue.offerFirst(poison); // a worker may still be on its way to the queue
-      } else if (!entry.request.finished.get()) {
+      } else if (!entry.request.isFinished()) {
         entry.request.fail(closedBeforeScored(), Outcome.CLOSED);
       }
     }
@@ -400,29 +426,29 @@ public final class BatchingQueue<I> implements AutoCloseable {
   private boolean joinWorkers(Thread me) {
     boolean interrupted = false;
     long deadline = System.nanoTime() + closeTimeoutNanos;
-    for (Worker worker : workers) {
-      if (worker.thread != me && !interrupted) {
-        interrupted = !join(worker.thread, deadline - System.nanoTime());
+    for (BatchWorker<I> worker : workers) {
+      if (worker.thread() != me && !interrupted) {
+        interrupted = !join(worker.thread(), deadline - System.nanoTime());
       }
     }
-    List<Worker> stuck = new ArrayList<>();
-    for (Worker worker : workers) {
-      if (worker.thread != me && worker.thread.isAlive()) {
-        worker.thread.interrupt();
+    List<BatchWorker<I>> stuck = new ArrayList<>();
+    for (BatchWorker<I> worker : workers) {
+      if (worker.thread() != me && worker.thread().isAlive()) {
+        worker.thread().interrupt();
         stuck.add(worker);
       }
     }
     long grace = System.nanoTime() + Math.max(closeTimeoutNanos / 5, MIN_GRACE_NANOS);
-    for (Worker worker : stuck) {
+    for (BatchWorker<I> worker : stuck) {
       if (!interrupted) {
-        interrupted = !join(worker.thread, grace - System.nanoTime());
+        interrupted = !join(worker.thread(), grace - System.nanoTime());
       }
-      if (worker.thread.isAlive()) {
+      if (worker.thread().isAlive()) {
         logger.warn(
             "{} ignored an interrupt {} ms into close(); failing its running batch",
-            worker.thread.getName(),
+            worker.thread().getName(),
             NANOSECONDS.toMillis(closeTimeoutNanos));
-        for (Entry entry : worker.running) {
+        for (Item<I> entry : worker.running()) {
           entry.request.fail(
               new RerankerClosedException("queue closed while the request's batch was stuck"),
               Outcome.CLOSED);
@@ -487,455 +513,86 @@ public final class BatchingQueue<I> implements AutoCloseable {
     if (deadEntries.addAndGet(entries) > maxQueuedItems && purging.compareAndSet(false, true)) {
       try {
         deadEntries.set(0);
-        queue.removeIf(entry -> entry != poison && entry.request.finished.get());
+        queue.removeIf(entry -> entry != poison && entry.request.isFinished());
       } finally {
         purging.set(false);
       }
     }
   }
 
-  private RerankerClosedException closedBeforeScored() {
-    return new RerankerClosedException("queue closed before the request was scored");
+  /** Frees a request's items that still waited when it ended; see {@link PendingRequest}. */
+  private void releaseWaiting(int items) {
+    queuedItems.addAndGet(-items);
+    noteDead(items);
   }
 
-  private static long saturatedNanos(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
+  // What the workers share with the front; see BatchWorker.
+
+  LinkedBlockingDeque<Item<I>> deque() {
+    return queue;
   }
 
-  /** One item of a request, waiting in the queue. */
-  private final class Entry {
-    final Request request;
-    final int index;
-    final int length;
-    final long arrivalNanos;
+  boolean isPoison(Item<I> item) {
+    return item == poison;
+  }
 
-    Entry(Request request, int index, int length, long arrivalNanos) {
-      this.request = request;
-      this.index = index;
-      this.length = length;
-      this.arrivalNanos = arrivalNanos;
-    }
+  boolean isClosed() {
+    return closed.get();
+  }
 
-    I item() {
-      return request.items.get(index);
-    }
+  Ticker ticker() {
+    return ticker;
+  }
+
+  QueueStatsRecorder recorder() {
+    return stats;
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  int windowSize() {
+    return windowSize;
+  }
+
+  long maxDelayNanos() {
+    return maxDelayNanos;
+  }
+
+  /** Frees items a worker claimed into a batch from the queue bound. */
+  void claimed(int items) {
+    queuedItems.addAndGet(-items);
   }
 
   /**
-   * One caller's request. Every way it can end goes through {@link #finished}, so exactly one of
-   * them counts in the stats and frees the request's items that still wait.
+   * Marks a worker as inside its scorer; false, unmarked, if the queue is closed. Counting before
+   * the closed check (both sequentially consistent) means close(), which sets closed before it
+   * reads the count, either sees the worker counted or the worker sees closed.
    */
-  private final class Request {
-    /** {@link #queued} once the request ended and its waiting items were freed. */
-    private static final int RELEASED = Integer.MIN_VALUE;
-
-    final List<I> items;
-    final float[] scores;
-    final long submitNanos;
-    final long deadlineNanos;
-    final CompletableFuture<float[]> future = new CompletableFuture<>();
-    final AtomicBoolean finished = new AtomicBoolean();
-    final AtomicInteger unscored;
-
-    /** Items still counted in {@link #queuedItems}; {@link #RELEASED} once ended. */
-    private final AtomicInteger queued;
-
-    private volatile @Nullable Future<?> timeoutTask;
-
-    Request(List<I> items, long submitNanos, long deadlineNanos) {
-      this.items = items;
-      this.scores = new float[items.size()];
-      this.submitNanos = submitNanos;
-      this.deadlineNanos = deadlineNanos;
-      this.unscored = new AtomicInteger(items.size());
-      this.queued = new AtomicInteger(items.size());
+  boolean enterScorer() {
+    inScorer.incrementAndGet();
+    if (closed.get()) {
+      inScorer.decrementAndGet();
+      return false;
     }
-
-    boolean pastDeadline(long now) {
-      return deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0;
-    }
-
-    void setTimeoutTask(Future<?> task) {
-      timeoutTask = task;
-      if (finished.get()) {
-        task.cancel(false); // ended before the task was stored, so release() missed it
-      }
-    }
-
-    /** Takes one item out of the queue bound for a batch; false if the request has ended. */
-    boolean claim() {
-      while (true) {
-        int left = queued.get();
-        if (left <= 0) {
-          return false;
-        }
-        if (queued.compareAndSet(left, left - 1)) {
-          return true;
-        }
-      }
-    }
-
-    /** Records one score; returns true if it was the last one the request waited for. */
-    boolean deliver(int index, float score) {
-      if (finished.get()) {
-        return false; // timed out or cancelled meanwhile: the late score is of no use
-      }
-      scores[index] = score;
-      // The decrement publishes the write above to whoever takes the count to zero.
-      return unscored.decrementAndGet() == 0;
-    }
-
-    void succeed(long now) {
-      if (finished.compareAndSet(false, true)) {
-        release();
-        stats.succeeded(now - submitNanos);
-        try {
-          future.complete(scores);
-        } catch (Throwable t) {
-          logDependentFailure(t);
-        }
-      }
-    }
-
-    void timeOut() {
-      if (!finished.get()) {
-        int scored = items.size() - unscored.get();
-        fail(
-            new RerankerTimeoutException(
-                "deadline passed with "
-                    + scored
-                    + " of "
-                    + items.size()
-                    + " items scored; the rest were dropped"),
-            Outcome.TIMED_OUT);
-      }
-    }
-
-    void fail(RerankerException exception, Outcome outcome) {
-      // Stats first, then the future: a caller that joins the future sees its own outcome counted.
-      if (finished.compareAndSet(false, true)) {
-        release();
-        stats.ended(outcome);
-        try {
-          future.completeExceptionally(exception);
-        } catch (Throwable t) {
-          logDependentFailure(t);
-        }
-      }
-    }
-
-    /** Runs when the future completes; claims the end only if the caller got there first. */
-    void onFutureDone(float @Nullable [] value, @Nullable Throwable error) {
-      if (finished.compareAndSet(false, true)) {
-        release();
-        stats.ended(Outcome.CANCELLED);
-      }
-    }
-
-    private void release() {
-      int left = queued.getAndSet(RELEASED);
-      if (left > 0) {
-        queuedItems.addAndGet(-left);
-        noteDead(left);
-      }
-      Future<?> task = timeoutTask;
-      if (task != null) {
-        task.cancel(false);
-      }
-    }
+    return true;
   }
 
-  /** CompletableFuture already shields us from dependents; this is belt and braces. */
-  private static void logDependentFailure(Throwable t) {
-    logger.warn("completing a request's future threw; ignored", t);
+  void exitScorer() {
+    inScorer.decrementAndGet();
   }
 
-  /** The loop of one worker thread, serving one scorer. */
-  private final class Worker implements Runnable {
-    final BatchScorer<I> scorer;
-    final Thread thread;
+  static RerankerClosedException closedBeforeScored() {
+    return new RerankerClosedException("queue closed before the request was scored");
+  }
 
-    /** Items taken from the queue but not yet claimed into a batch. */
-    private final List<Entry> window = new ArrayList<>();
-
-    private final List<Entry> drained = new ArrayList<>();
-
-    /** The batch in the scorer, for close() to fail if the scorer never returns. */
-    volatile List<Entry> running = List.of();
-
-    Worker(BatchScorer<I> scorer, String name) {
-      this.scorer = scorer;
-      this.thread = new Thread(this, name);
-      thread.setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (true) {
-          try {
-            if (!collectWindow()) {
-              return;
-            }
-            runBatch(chooseBatch());
-          } catch (InterruptedException e) {
-            if (closed.get()) {
-              return;
-            }
-            // Not close(): someone else's interrupt. The worker must keep serving.
-            returnToQueue(window);
-          } catch (RuntimeException | Error e) {
-            logger.error("{}: unexpected failure; the worker carries on", thread.getName(), e);
-            if (!closed.get()) {
-              returnToQueue(window);
-            }
-          }
-        }
-      } finally {
-        abandon();
-      }
-    }
-
-    /**
-     * Fills {@link #window}: blocks for one live item, drains what waits, then polls until a batch
-     * is full or the first item has waited {@code maxBatchDelay}. Returns false once closed.
-     */
-    private boolean collectWindow() throws InterruptedException {
-      window.clear();
-      while (window.isEmpty()) {
-        if (!accept(queue.takeFirst(), ticker.read())) {
-          return false;
-        }
-      }
-      long firstArrival = window.get(0).arrivalNanos;
-      if (!drain(ticker.read())) {
-        return false;
-      }
-      while (window.size() < batchSize) {
-        long waitNanos = maxDelayNanos - (ticker.read() - firstArrival);
-        if (waitNanos <= 0) {
-          break;
-        }
-        Entry next = queue.pollFirst(waitNanos, NANOSECONDS);
-        if (next == null) {
-          break;
-        }
-        long now = ticker.read();
-        if (!accept(next, now) || !drain(now)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** Takes what waits, up to the window's room, without blocking. */
-    private boolean drain(long now) {
-      int room = windowSize - window.size();
-      if (room <= 0) {
-        return true;
-      }
-      drained.clear();
-      queue.drainTo(drained, room);
-      for (int i = 0; i < drained.size(); i++) {
-        if (!accept(drained.get(i), now)) {
-          window.addAll(drained.subList(i + 1, drained.size())); // for abandon() to fail
-          drained.clear();
-          return false;
-        }
-      }
-      drained.clear();
-      return true;
-    }
-
-    /** Adds the entry to the window if its request is still waiting; false once closed. */
-    private boolean accept(Entry entry, long now) {
-      if (entry == poison) {
-        queue.offerFirst(poison);
-        return false;
-      }
-      if (closed.get()) {
-        window.add(entry);
-        return false;
-      }
-      Request request = entry.request;
-      if (request.finished.get()) {
-        return true; // timed out or cancelled while waiting: skip
-      }
-      if (request.pastDeadline(now)) {
-        // The timer would fail it too; checking here keeps dead items out of batches, and
-        // makes deadlines work on a fake ticker.
-        request.timeOut();
-        return true;
-      }
-      window.add(entry);
-      return true;
-    }
-
-    /**
-     * Picks the next batch out of the window and returns the rest to the head of the queue.
-     * Claims the batch's items, which frees them from the queue bound.
-     */
-    private List<Entry> chooseBatch() {
-      int n = window.size();
-      List<Entry> chosen = new ArrayList<>(Math.min(n, batchSize));
-      if (n <= batchSize) {
-        chosen.addAll(window);
-      } else {
-        boolean[] taken = pickSimilarLengths();
-        for (int i = 0; i < n; i++) {
-          if (taken[i]) {
-            chosen.add(window.get(i));
-          }
-        }
-        // Back in arrival order, ahead of younger items.
-        for (int i = n - 1; i >= 0; i--) {
-          if (!taken[i]) {
-            queue.offerFirst(window.get(i));
-          }
-        }
-      }
-      window.clear();
-      List<Entry> batch = new ArrayList<>(chosen.size());
-      for (Entry entry : chosen) {
-        if (entry.request.claim()) {
-          batch.add(entry);
-        }
-      }
-      queuedItems.addAndGet(-batch.size());
-      return batch;
-    }
-
-    /**
-     * Sorts the window by length (stably, by arrival among equal lengths) and marks the run of
-     * {@code batchSize} items with the least spread of lengths among those that hold the oldest
-     * item, window[0], so no item is passed over for ever.
-     */
-    private boolean[] pickSimilarLengths() {
-      int n = window.size();
-      // Length in the high half, window position in the low half: a stable sort of positions.
-      long[] keys = new long[n];
-      for (int i = 0; i < n; i++) {
-        keys[i] = ((long) window.get(i).length << 32) | i;
-      }
-      Arrays.sort(keys);
-      int oldest = 0;
-      while ((int) keys[oldest] != 0) {
-        oldest++;
-      }
-      int best = Math.max(0, oldest - batchSize + 1);
-      long bestSpread = Long.MAX_VALUE;
-      for (int start = best; start <= Math.min(oldest, n - batchSize); start++) {
-        long spread = (keys[start + batchSize - 1] >> 32) - (keys[start] >> 32);
-        if (spread < bestSpread) {
-          bestSpread = spread;
-          best = start;
-        }
-      }
-      boolean[] taken = new boolean[n];
-      for (int i = best; i < best + batchSize; i++) {
-        taken[(int) keys[i]] = true;
-      }
-      return taken;
-    }
-
-    private void runBatch(List<Entry> batch) {
-      // Requests that ended since their items were taken need no scores.
-      batch.removeIf(entry -> entry.request.finished.get());
-      if (batch.isEmpty()) {
-        return;
-      }
-      if (closed.get()) {
-        failAll(batch, closedBeforeScored(), Outcome.CLOSED);
-        return;
-      }
-      int n = batch.size();
-      List<I> items = new ArrayList<>(n);
-      long start = ticker.read();
-      for (Entry entry : batch) {
-        items.add(entry.item());
-        stats.queueWait(start - entry.arrivalNanos);
-      }
-      float @Nullable [] scores = null;
-      Throwable failure = null;
-      running = batch;
-      try {
-        scores = scorer.score(Collections.unmodifiableList(items));
-      } catch (Throwable t) {
-        // Whatever the scorer throws, Errors included, fails its batch, not the worker.
-        failure = t;
-      } finally {
-        running = List.of();
-      }
-      long end = ticker.read();
-      if (Thread.interrupted() && !closed.get()) {
-        logger.debug("{} was interrupted in its scorer, not by close(); ignored", thread.getName());
-      }
-      if (failure == null && (scores == null || scores.length != n)) {
-        // java-dataloader's assertResultSize: a short or long answer cannot be matched to items.
-        String message =
-            "scorer returned "
-                + (scores == null ? "null" : scores.length + " scores")
-                + " for a batch of "
-                + n
-                + " items";
-        failAll(
-            batch,
-            new ScoringException(message, new IllegalStateException(message)),
-            Outcome.FAILED);
-        return;
-      }
-      if (failure != null) {
-        if (closed.get() && failure instanceof InterruptedException) {
-          failAll(
-              batch,
-              new RerankerClosedException("queue closed while the request's batch was running"),
-              Outcome.CLOSED);
-        } else {
-          failAll(
-              batch,
-              new ScoringException(
-                  "scorer failed on a batch of " + n + " items: " + failure, failure),
-              Outcome.FAILED);
-        }
-        return;
-      }
-      stats.batchScored(n, end - start);
-      List<Request> done = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Entry entry = batch.get(i);
-        if (entry.request.deliver(entry.index, scores[i])) {
-          done.add(entry.request);
-        }
-      }
-      long now = ticker.read();
-      for (Request request : done) {
-        request.succeed(now);
-      }
-    }
-
-    private void failAll(List<Entry> batch, RerankerException exception, Outcome outcome) {
-      for (Entry entry : batch) {
-        entry.request.fail(exception, outcome);
-      }
-    }
-
-    private void returnToQueue(List<Entry> entries) {
-      for (int i = entries.size() - 1; i >= 0; i--) {
-        queue.offerFirst(entries.get(i));
-      }
-      entries.clear();
-    }
-
-    /** On exit, fails what the worker held but never ran. */
-    private void abandon() {
-      for (Entry entry : window) {
-        entry.request.fail(closedBeforeScored(), Outcome.CLOSED);
-      }
-      window.clear();
-    }
+  /**
+   * Returns a non-negative duration in nanoseconds, or {@link Long#MAX_VALUE} when it has more
+   * (about 292 years): the one way the reranker turns a {@code Duration} into nanoseconds without
+   * overflow.
+   */
+  public static long saturatedNanos(Duration duration) {
+    return duration.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : duration.toNanos();
   }
 }

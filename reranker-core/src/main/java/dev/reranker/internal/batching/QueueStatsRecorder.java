@@ -95,11 +95,17 @@ final class QueueStatsRecorder {
 
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
     private final Histogram total = new Histogram(SIGNIFICANT_DIGITS);
+
+    /** Exact, unlike the histogram's buckets; may run a value ahead of the count mid-record. */
+    private final LongAdder sum = new LongAdder();
+
     private @Nullable Histogram recycled;
 
     void record(long nanos) {
       // A fake ticker may run backwards; HdrHistogram rejects negative values.
-      recorder.recordValue(Math.max(0, nanos));
+      long value = Math.max(0, nanos);
+      recorder.recordValue(value);
+      sum.add(value);
     }
 
     synchronized LatencyStats snapshot() {
@@ -111,6 +117,7 @@ final class QueueStatsRecorder {
       }
       return new LatencyStats(
           total.getTotalCount(),
+          Duration.ofNanos(sum.sum()),
           Duration.ofNanos(total.getValueAtPercentile(50)),
           Duration.ofNanos(total.getValueAtPercentile(95)),
           Duration.ofNanos(total.getValueAtPercentile(99)),

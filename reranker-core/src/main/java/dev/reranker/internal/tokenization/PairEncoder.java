@@ -17,7 +17,9 @@ import dev.reranker.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,9 +80,11 @@ public final class PairEncoder implements AutoCloseable {
       boolean fastTokenizer) {
     this.fixedPadding = fixedPadding;
     checkArgument(maxSeqLen >= 5, "maxSeqLen must be at least 5, but was %s", maxSeqLen);
-    checkArgument(maxReplyTokens >= 1 && maxReplyTokens <= maxSeqLen - 4,
-        "maxReplyTokens must be in [1, maxSeqLen - 4 = %s], but was %s", maxSeqLen - 4,
+    checkArgument(maxReplyTokens >= 1, "maxReplyTokens must be positive, but was %s",
         maxReplyTokens);
+    replyBudgetError(maxSeqLen, maxReplyTokens).ifPresent(message -> {
+      throw new IllegalArgumentException(message);
+    });
     Map<String, Long> special = specialTokens(tokenizerJson);
     this.cls = special.get("[CLS]");
     this.sep = special.get("[SEP]");
@@ -90,6 +94,22 @@ public final class PairEncoder implements AutoCloseable {
     this.maxReplyTokens = maxReplyTokens;
     this.fast = fastTokenizer ? WordPieceTokenizer.fromJson(tokenizerJson).orElse(null) : null;
     this.tokenizer = fast == null ? Tokenizers.create(tokenizerJson, "tokenizer.json") : null;
+  }
+
+  /**
+   * The one home of the reply-budget rule: a pair is {@code [CLS] context [SEP] reply [SEP]}, so
+   * the reply's budget must leave at least one token of context, {@code maxReplyTokens <=
+   * maxSeqLen - 4}. Callers throw the exception their own contract names.
+   *
+   * @return the message naming both values when the rule is broken, else empty
+   */
+  public static Optional<String> replyBudgetError(int maxSeqLen, int maxReplyTokens) {
+    if (maxReplyTokens <= maxSeqLen - 4) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT,
+        "maxReplyTokens (%d) must leave room for the context: at most maxSeqLen (%d) - 4 = %d",
+        maxReplyTokens, maxSeqLen, maxSeqLen - 4));
   }
 
   private static Map<String, Long> specialTokens(String json) {

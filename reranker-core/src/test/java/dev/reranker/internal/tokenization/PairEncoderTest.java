@@ -238,7 +238,17 @@ class PairEncoderTest {
     assertThatThrownBy(() -> new PairEncoder(BundledModel.tokenizerJson(),
         ModelKind.CROSS_ENCODER, 80, 77))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxReplyTokens must be in [1, maxSeqLen - 4 = 76], but was 77");
+        .hasMessage("maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80)"
+            + " - 4 = 76");
+  }
+
+  @Test
+  void replyBudgetRule_holdsUpToMaxSeqLenMinusFour_andNamesBothValuesWhenBroken() {
+    assertThat(PairEncoder.replyBudgetError(80, 76)).isEmpty();
+    assertThat(PairEncoder.replyBudgetError(8, 1)).isEmpty();
+    assertThat(PairEncoder.replyBudgetError(80, 77)).hasValue(
+        "maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80) - 4 = 76");
+    assertThat(PairEncoder.replyBudgetError(5, 2)).isPresent();
   }
 
   static int indexOf(long[] a, long v) {
