@@ -385,9 +385,10 @@ public final class RerankerTrainer {
       checkState(model == null || baseline == null, "set model(...) or baseline(...), not both");
       checkState(tokenizerJson == null || baseline != null,
           "tokenizerJson(...) is for the baseline; a BERT brings its own tokenizer");
-      checkState(maxReplyTokens <= maxSeqLen - 4,
-          "maxReplyTokens (%s) must leave room for the context: at most maxSeqLen - 4 = %s",
-          maxReplyTokens, maxSeqLen - 4);
+      dev.reranker.internal.tokenization.PairEncoder.replyBudgetError(maxSeqLen, maxReplyTokens)
+          .ifPresent(message -> {
+            throw new IllegalStateException(message);
+          });
       checkState(!mixedPrecision || baseline == null,
           "mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline trains in "
               + "float32");

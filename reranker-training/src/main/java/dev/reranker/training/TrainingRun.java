@@ -72,7 +72,7 @@ final class TrainingRun implements AutoCloseable {
     this.config = config;
     this.labels = config.labels();
     this.upvote = ModelScorer.upvoteIndex(labels);
-    this.device = config.device() != null ? config.device() : defaultDevice();
+    this.device = config.device() != null ? config.device() : dev.reranker.internal.DjlRuntime.defaultDevice();
     this.out = config.progress();
     this.bar = config.progressBar() != null ? config.progressBar() : System.console() != null;
     this.checkpoints = new Checkpoints(requireNonNull(config.output()), config);
@@ -429,10 +429,6 @@ final class TrainingRun implements AutoCloseable {
       Collections.swap(copy, i, random.nextInt(i + 1));
     }
     return copy;
-  }
-
-  private static Device defaultDevice() {
-    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
   private void log(String format, Object... args) {
