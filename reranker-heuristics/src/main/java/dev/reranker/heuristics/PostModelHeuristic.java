@@ -39,6 +39,9 @@ abstract class PostModelHeuristic implements Heuristic {
    * Adds {@code byRank[i]} (when non-null) to the i-th best candidate and re-sorts, keeping the
    * ranking's fallback.
    */
+  // ReferenceEquality: the identity check is the point: it proves Ranking.map visits the very
+  // candidates of ranked(), in order; equal-but-distinct candidates would hide a reordering.
+  @SuppressWarnings("ReferenceEquality")
   static Ranking withVerdicts(Ranking ranking, @Nullable Verdict[] byRank) {
     boolean any = false;
     for (Verdict v : byRank) {

@@ -1,5 +1,6 @@
 package dev.reranker.heuristics;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,67 +136,38 @@ final class Texts {
   }
 
   private static Kind slowKind(int cp) {
-    switch (cp) {
-      case '\'':
-      case 0x2019:
-      case 0x02BC:
-      case 0xFE0E: // text and emoji presentation selectors
-      case 0xFE0F:
-        return Kind.SKIP;
-      default:
-        break;
+    if (cp == '\'' || cp == 0x2019 || cp == 0x02BC
+        || cp == 0xFE0E || cp == 0xFE0F) { // apostrophes; text and emoji presentation selectors
+      return Kind.SKIP;
     }
-    switch (Character.getType(cp)) {
-      case Character.UPPERCASE_LETTER:
-      case Character.LOWERCASE_LETTER:
-      case Character.TITLECASE_LETTER:
-      case Character.MODIFIER_LETTER:
-      case Character.OTHER_LETTER:
-        return isUnspaced(cp) ? Kind.SINGLE : Kind.WORD;
-      case Character.DECIMAL_DIGIT_NUMBER:
-      case Character.LETTER_NUMBER:
-      case Character.OTHER_NUMBER:
-        return Kind.WORD;
-      case Character.NON_SPACING_MARK:
-      case Character.COMBINING_SPACING_MARK:
-      case Character.ENCLOSING_MARK:
-        return Kind.MARK;
-      case Character.FORMAT:
-        return Kind.SKIP;
-      case Character.MATH_SYMBOL:
-      case Character.CURRENCY_SYMBOL:
-      case Character.MODIFIER_SYMBOL:
-      case Character.OTHER_SYMBOL:
-      case Character.PRIVATE_USE:
-      case Character.UNASSIGNED:
-      case Character.SURROGATE:
-        return Kind.SINGLE;
-      default:
-        return Kind.SEPARATOR; // punctuation, spaces, controls
-    }
+    return switch (Character.getType(cp)) {
+      case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER, Character.OTHER_LETTER ->
+          isUnspaced(cp) ? Kind.SINGLE : Kind.WORD;
+      case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER ->
+          Kind.WORD;
+      case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK,
+          Character.ENCLOSING_MARK -> Kind.MARK;
+      case Character.FORMAT -> Kind.SKIP;
+      case Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL, Character.PRIVATE_USE, Character.UNASSIGNED,
+          Character.SURROGATE -> Kind.SINGLE;
+      default -> Kind.SEPARATOR; // punctuation, spaces, controls
+    };
   }
 
   private static boolean isUnspaced(int cp) {
     if (cp < 0x0E00) {
       return false; // fast path: Latin, Greek, Cyrillic, Hebrew, Arabic, Indic all use spaces
     }
-    Character.UnicodeScript script = Character.UnicodeScript.of(cp);
-    switch (script) {
-      case HAN:
-      case HIRAGANA:
-      case KATAKANA:
-      case THAI:
-      case LAO:
-      case KHMER:
-      case MYANMAR:
-      case TIBETAN:
-        return true;
-      default:
-        return false;
-    }
+    return switch (Character.UnicodeScript.of(cp)) {
+      case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR, TIBETAN -> true;
+      default -> false;
+    };
   }
 
   /** Scans the words of an NFKC {@code text} into {@code out}, folded if asked; returns how many. */
+  @CanIgnoreReturnValue // callers that only want the words ignore the count
   static int scan(String text, boolean joinApostrophes, boolean fold, WordSink out) {
     int count = 0;
     StringBuilder word = new StringBuilder();

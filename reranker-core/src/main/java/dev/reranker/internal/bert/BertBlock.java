@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
+import org.jspecify.annotations.Nullable;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -47,10 +48,10 @@ public final class BertBlock extends NamedParameterBlock {
   private final Parameter embeddingsNormWeight;
   private final Parameter embeddingsNormBias;
   private final List<Layer> layers;
-  private final Parameter poolerWeight;
-  private final Parameter poolerBias;
-  private final Parameter classifierWeight;
-  private final Parameter classifierBias;
+  private final @Nullable Parameter poolerWeight;
+  private final @Nullable Parameter poolerBias;
+  private final @Nullable Parameter classifierWeight;
+  private final @Nullable Parameter classifierBias;
 
   /** The parameters of one transformer layer. */
   private record Layer(
@@ -203,11 +204,11 @@ public final class BertBlock extends NamedParameterBlock {
     }
 
     NDList out = new NDList(x.reshape(batch, seq, h));
-    if (pooler) {
+    if (poolerWeight != null && poolerBias != null) { // both set when the block has a pooler
       NDArray first = x.reshape(batch, seq, h).get(new NDIndex(":, 0, :"));
       NDArray pooled = linear(ps, first, poolerWeight, poolerBias, training).tanh();
       out.add(pooled);
-      if (config.hasClassifier()) {
+      if (classifierWeight != null && classifierBias != null) { // set for a cross-encoder
         out.add(linear(ps, dropout(pooled, training), classifierWeight, classifierBias, training));
       }
     }

@@ -152,10 +152,10 @@ public final class BertInference implements AutoCloseable {
   private final NDArray embeddingsNormWeight;
   private final NDArray embeddingsNormBias;
   private final List<LayerWeights> layers;
-  private final NDArray poolerWeight;
-  private final NDArray poolerBias;
-  private final NDArray classifierWeight;
-  private final NDArray classifierBias;
+  private final @Nullable NDArray poolerWeight;
+  private final @Nullable NDArray poolerBias;
+  private final @Nullable NDArray classifierWeight;
+  private final @Nullable NDArray classifierBias;
   private final @Nullable ScriptedLayers scripted;
   private final ForwardPath path;
   private final Verification verification;
@@ -208,14 +208,16 @@ public final class BertInference implements AutoCloseable {
     checkLevers(levers);
     this.requested = Set.copyOf(levers);
     this.manager = parent.newSubManager();
-    Map<String, Parameter> p = block.getDirectParameters().toMap();
-    this.dataType = p.get("embeddings.word_embeddings.weight").getArray().getDataType();
+    Map<String, Parameter> params = block.getDirectParameters().toMap();
+    java.util.function.Function<String, NDArray> p = name -> java.util.Objects.requireNonNull(
+        params.get(name), () -> "the block has no parameter " + name).getArray();
+    this.dataType = p.apply("embeddings.word_embeddings.weight").getDataType();
     try {
-      wordEmbeddings = p.get("embeddings.word_embeddings.weight").getArray();
-      positionEmbeddings = p.get("embeddings.position_embeddings.weight").getArray();
-      typeEmbeddings = p.get("embeddings.token_type_embeddings.weight").getArray();
-      embeddingsNormWeight = p.get("embeddings.LayerNorm.weight").getArray();
-      embeddingsNormBias = p.get("embeddings.LayerNorm.bias").getArray();
+      wordEmbeddings = p.apply("embeddings.word_embeddings.weight");
+      positionEmbeddings = p.apply("embeddings.position_embeddings.weight");
+      typeEmbeddings = p.apply("embeddings.token_type_embeddings.weight");
+      embeddingsNormWeight = p.apply("embeddings.LayerNorm.weight");
+      embeddingsNormBias = p.apply("embeddings.LayerNorm.bias");
       double scale = 1.0 / Math.sqrt(config.headSize());
       boolean pre = levers.contains(Lever.PRETRANSPOSED);
       List<LayerWeights> list = new ArrayList<>();
@@ -242,18 +244,18 @@ public final class BertInference implements AutoCloseable {
         list.add(new LayerWeights(
             qkv,
             linear(p, n + "attention.output.dense", h, h, pre),
-            p.get(n + "attention.output.LayerNorm.weight").getArray(),
-            p.get(n + "attention.output.LayerNorm.bias").getArray(),
+            p.apply(n + "attention.output.LayerNorm.weight"),
+            p.apply(n + "attention.output.LayerNorm.bias"),
             linear(p, n + "intermediate.dense", inter, h, pre),
             linear(p, n + "output.dense", h, inter, pre),
-            p.get(n + "output.LayerNorm.weight").getArray(),
-            p.get(n + "output.LayerNorm.bias").getArray()));
+            p.apply(n + "output.LayerNorm.weight"),
+            p.apply(n + "output.LayerNorm.bias")));
       }
       layers = List.copyOf(list);
-      poolerWeight = block.hasPooler() ? p.get("pooler.dense.weight").getArray() : null;
-      poolerBias = block.hasPooler() ? p.get("pooler.dense.bias").getArray() : null;
-      classifierWeight = config.hasClassifier() ? p.get("classifier.weight").getArray() : null;
-      classifierBias = config.hasClassifier() ? p.get("classifier.bias").getArray() : null;
+      poolerWeight = block.hasPooler() ? p.apply("pooler.dense.weight") : null;
+      poolerBias = block.hasPooler() ? p.apply("pooler.dense.bias") : null;
+      classifierWeight = config.hasClassifier() ? p.apply("classifier.weight") : null;
+      classifierBias = config.hasClassifier() ? p.apply("classifier.bias") : null;
       Chosen chosen = choose(pre ? 1 : scale, oneDnnTries, verify, sabotaged);
       scripted = chosen.scripted;
       path = chosen.verification.path();
@@ -338,7 +340,7 @@ public final class BertInference implements AutoCloseable {
       if (!compiled) {
         LOG.warn("libtorch cannot compile the scripted BERT layers; running them operator by"
             + " operator: {}", failure == null ? "no variant tried"
-                : failure.getMessage().lines().findFirst().orElse(""));
+                : String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
       }
     }
     if (!requested.isEmpty()) {
@@ -473,8 +475,8 @@ public final class BertInference implements AutoCloseable {
     return verification;
   }
 
-  private static float[] host(Map<String, Parameter> p, String name) {
-    return p.get(name).getArray().toType(DataType.FLOAT32, false).toFloatArray();
+  private static float[] host(java.util.function.Function<String, NDArray> p, String name) {
+    return p.apply(name).toType(DataType.FLOAT32, false).toFloatArray();
   }
 
   private static float[] scaled(float[] values, double scale) {
@@ -500,7 +502,7 @@ public final class BertInference implements AutoCloseable {
     return out;
   }
 
-  private Linear linear(Map<String, Parameter> p, String name, int out, int in, boolean pre) {
+  private Linear linear(java.util.function.Function<String, NDArray> p, String name, int out, int in, boolean pre) {
     return linear(host(p, name + ".weight"), host(p, name + ".bias"), out, in, pre);
   }
 
@@ -609,50 +611,68 @@ public final class BertInference implements AutoCloseable {
       }
     }
 
-    switch (output) {
-      case HIDDEN:
-        if (!packed) {
-          return x.reshape(rows, seq, h);
-        }
-        // Padding positions read the zero row appended after the real ones.
-        long[] zeroed = new long[rows * seq];
-        for (int b = 0; b < rows; b++) {
-          for (int t = 0; t < seq; t++) {
-            zeroed[b * seq + t] = t < lengths[b] ? firstToken[b] + t : count;
-          }
-        }
-        NDArray withZero = x.concat(m.zeros(new Shape(1, h), x.getDataType()));
-        return embedding(ex, m.create(zeroed, new Shape(rows * seq)), withZero)
-            .reshape(rows, seq, h);
-      case POOLED_MEAN:
-        // Mean over each row's real tokens as one [rows, count] x [count, hidden] product.
-        float[] weights = new float[rows * count];
-        int row0 = 0;
-        for (int b = 0; b < rows; b++) {
-          float w = 1f / Math.max(lengths[b], 1);
-          if (packed) {
-            java.util.Arrays.fill(weights, b * count + row0, b * count + row0 + lengths[b], w);
-            row0 += lengths[b];
-          } else {
-            for (int t = 0; t < seq; t++) {
-              weights[b * count + b * seq + t] = mask[b * seq + t] != 0 ? w : 0f;
-            }
-          }
-        }
-        NDArray mean = m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32,
-            false));
-        return l2Normalised(mean);
-      case LOGITS:
-        long[] first = new long[rows];
-        for (int b = 0; b < rows; b++) {
-          first[b] = firstToken[b]; // [CLS]: position 0 of the row, packed or not
-        }
-        NDArray cls = embedding(ex, m.create(first, new Shape(rows)), x);
-        NDArray pooled = ex.linear(cls, poolerWeight, poolerBias).singletonOrThrow().tanh();
-        return ex.linear(pooled, classifierWeight, classifierBias).singletonOrThrow();
-      default:
-        throw new AssertionError(output);
+    return switch (output) {
+      case HIDDEN -> packed ? unpackHidden(m, x, lengths, firstToken, count, seq)
+          : x.reshape(rows, seq, h);
+      case POOLED_MEAN -> pooledMean(m, x, lengths, mask, packed, count, seq);
+      case LOGITS -> logits(m, x, firstToken);
+    };
+  }
+
+  /** The packed hidden states {@code [rows, seq, hidden]}, padding positions zero. */
+  private NDArray unpackHidden(NDManager m, NDArray x, int[] lengths, int[] firstToken, int count,
+      int seq) {
+    int rows = lengths.length;
+    int h = config.hiddenSize();
+    // Padding positions read the zero row appended after the real ones.
+    long[] zeroed = new long[rows * seq];
+    for (int b = 0; b < rows; b++) {
+      for (int t = 0; t < seq; t++) {
+        zeroed[b * seq + t] = t < lengths[b] ? firstToken[b] + t : count;
+      }
     }
+    NDArray withZero = x.concat(m.zeros(new Shape(1, h), x.getDataType()));
+    return embedding(x.getNDArrayInternal(), m.create(zeroed, new Shape((long) rows * seq)),
+        withZero).reshape(rows, seq, h);
+  }
+
+  /** Mean over each row's real tokens as one {@code [rows, count] x [count, hidden]} product. */
+  private static NDArray pooledMean(NDManager m, NDArray x, int[] lengths, long[] mask,
+      boolean packed, int count, int seq) {
+    int rows = lengths.length;
+    float[] weights = new float[rows * count];
+    int row0 = 0;
+    for (int b = 0; b < rows; b++) {
+      float w = 1f / Math.max(lengths[b], 1);
+      if (packed) {
+        java.util.Arrays.fill(weights, b * count + row0, b * count + row0 + lengths[b], w);
+        row0 += lengths[b];
+      } else {
+        for (int t = 0; t < seq; t++) {
+          weights[b * count + b * seq + t] = mask[b * seq + t] != 0 ? w : 0f;
+        }
+      }
+    }
+    NDArray mean = m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32,
+        false));
+    return l2Normalised(mean);
+  }
+
+  /** The classifier's logits from each row's [CLS] (position 0 of the row, packed or not). */
+  private NDArray logits(NDManager m, NDArray x, int[] firstToken) {
+    if (poolerWeight == null || poolerBias == null || classifierWeight == null
+        || classifierBias == null) {
+      throw new IllegalStateException("logits need a cross-encoder with a pooler");
+    }
+    int rows = firstToken.length;
+    long[] first = new long[rows];
+    for (int b = 0; b < rows; b++) {
+      first[b] = firstToken[b];
+    }
+    NDArrayEx ex = x.getNDArrayInternal();
+    NDArray cls = embedding(ex, m.create(first, new Shape(rows)), x);
+    NDArray pooled = ex.linear(cls, poolerWeight, poolerBias).singletonOrThrow().tanh();
+    return ex.linear(pooled, classifierWeight, classifierBias).singletonOrThrow();
   }
 
   /**
@@ -710,8 +730,8 @@ public final class BertInference implements AutoCloseable {
         for (int t = 0; t < seq; t++) {
           int at = i * seq + t;
           if (t < lengths[b]) {
-            unpack[at] = firstToken[b] + t;
-            pack[firstToken[b] + t] = offset + at;
+            unpack[at] = (long) firstToken[b] + t;
+            pack[firstToken[b] + t] = (long) offset + at;
           } else {
             unpack[at] = firstToken[b]; // a real token; masked out of every softmax
             additive[at] = lowest();
@@ -860,20 +880,17 @@ public final class BertInference implements AutoCloseable {
         m.create(batch.typeIds(), shape),
         m.create(batch.attentionMask(), shape));
     NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), inputs, false);
-    switch (output) {
-      case HIDDEN:
-        return out.get(0);
-      case LOGITS:
-        return out.get(2);
-      case POOLED_MEAN:
+    return switch (output) {
+      case HIDDEN -> out.get(0);
+      case LOGITS -> out.get(2);
+      case POOLED_MEAN -> {
         NDArray hidden = out.get(0).toType(DataType.FLOAT32, false);
         NDArray maskArray = inputs.get(2).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray sum = hidden.mul(maskArray).sum(new int[] {1});
         NDArray mean = sum.div(maskArray.sum(new int[] {1}).maximum(1e-9f));
-        return l2Normalised(mean);
-      default:
-        throw new AssertionError(output);
-    }
+        yield l2Normalised(mean);
+      }
+    };
   }
 
   @Override

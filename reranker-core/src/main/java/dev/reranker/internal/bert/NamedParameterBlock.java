@@ -44,7 +44,7 @@ public abstract class NamedParameterBlock extends AbstractBlock {
       throw new IllegalArgumentException(
           name + " has shape " + value.getShape() + ", expected " + expected);
     }
-    parameters.get(name).setArray(value);
+    java.util.Objects.requireNonNull(parameters.get(name), name).setArray(value);
   }
 
   @Override

@@ -168,7 +168,7 @@ public final class NativeBert implements EncoderModel {
     try {
       NDManager manager = model.getNDManager();
       for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
-        HostTensor t = weights.get(e.getKey());
+        HostTensor t = java.util.Objects.requireNonNull(weights.get(e.getKey()), e.getKey());
         NDArray array = manager.create(t.data(), e.getValue());
         if (dataType != DataType.FLOAT32) {
           NDArray cast = array.toType(dataType, false);

@@ -141,7 +141,12 @@ final class ScriptedLayers implements AutoCloseable {
   static String source(BertConfig config, double scale, boolean oneDnn) {
     int h = config.hiddenSize();
     String eps = Double.toString(config.layerNormEps());
-    String code = """
+    String linear = oneDnn ? "ops.mkldnn._linear_pointwise" : "torch.linear";
+    String noActivation = oneDnn ? ", \"none\", [], \"\"" : "";
+    String gelu = oneDnn
+        ? "ops.mkldnn._linear_pointwise(x, w[o + 6], w[o + 7], \"gelu\", [], \"none\")"
+        : "torch.gelu(torch.linear(x, w[o + 6], w[o + 7]))";
+    return String.format(Locale.ROOT, """
         class %1$s(Module):
           __parameters__ = []
           __buffers__ = []
@@ -191,13 +196,7 @@ final class ScriptedLayers implements AutoCloseable {
               else:
                 packed.append(w[j])
             return packed
-        """;
-    String linear = oneDnn ? "ops.mkldnn._linear_pointwise" : "torch.linear";
-    String noActivation = oneDnn ? ", \"none\", [], \"\"" : "";
-    String gelu = oneDnn
-        ? "ops.mkldnn._linear_pointwise(x, w[o + 6], w[o + 7], \"gelu\", [], \"none\")"
-        : "torch.gelu(torch.linear(x, w[o + 6], w[o + 7]))";
-    return String.format(Locale.ROOT, code, NAME, h, eps, config.numLayers(), config.numHeads(),
+        """, NAME, h, eps, config.numLayers(), config.numHeads(),
         config.headSize(), PER_LAYER, Double.toString(scale), linear, noActivation, gelu,
         oneDnn ? "True" : "False");
   }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ public final class HfConfig {
               json.has("layer_norm_eps") ? json.get("layer_norm_eps").getAsFloat() : 1e-12f,
               labels);
     } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(file, e.getMessage(), e);
+      throw new ModelLoadException(file, String.valueOf(e.getMessage()), e);
     }
     return new Parsed(config, classifier, json);
   }
@@ -208,7 +209,8 @@ public final class HfConfig {
     return c;
   }
 
-  private static String string(JsonObject json, String key, Path file, String fallback) {
+  private static String string(JsonObject json, String key, Path file,
+      @Nullable String fallback) {
     JsonElement e = json.get(key);
     if (e == null || e.isJsonNull()) {
       if (fallback == null) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class OnnxBertImporter {
     return out;
   }
 
-  private static String biasAddedTo(
+  private static @Nullable String biasAddedTo(
       NodeProto matMul, Map<String, NodeProto> consumerOf, Map<String, TensorProto> initializers) {
     NodeProto add = consumerOf.get(matMul.getOutput(0));
     if (add == null || !add.getOpType().equals("Add")) {

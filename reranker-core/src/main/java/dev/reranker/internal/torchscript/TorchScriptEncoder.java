@@ -187,8 +187,8 @@ public final class TorchScriptEncoder implements EncoderModel {
     if (message == null || !message.contains("Traceback of TorchScript")) {
       return firstLine(e);
     }
-    String[] lines = message.strip().split("\n");
-    return lines[lines.length - 1].strip();
+    List<String> lines = message.strip().lines().toList();
+    return lines.get(lines.size() - 1).strip();
   }
 
   @Override

@@ -30,11 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BertInferenceTest {
   static Stream<Set<Lever>> leverSets() {
     List<Set<Lever>> sets = new ArrayList<>();
-    for (int bits = 0; bits < 1 << Lever.values().length; bits++) {
+    Lever[] all = Lever.values();
+    for (int bits = 0; bits < 1 << all.length; bits++) {
       EnumSet<Lever> set = EnumSet.noneOf(Lever.class);
-      for (Lever l : Lever.values()) {
-        if ((bits & (1 << l.ordinal())) != 0) {
-          set.add(l);
+      for (int i = 0; i < all.length; i++) {
+        if ((bits & (1 << i)) != 0) {
+          set.add(all[i]);
         }
       }
       if (!set.contains(Lever.SCRIPTED) || set.contains(Lever.FUSED_QKV)) {

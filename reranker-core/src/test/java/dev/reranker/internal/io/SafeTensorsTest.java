@@ -143,7 +143,7 @@ class SafeTensorsTest {
     assertThat(v[8]).isEqualTo(1023 * 0x1p-24f); // largest subnormal
     assertThat(v[9]).isEqualTo(0x1p-14f); // smallest normal
     assertThat(v[10]).isEqualTo(Float.NEGATIVE_INFINITY);
-    assertThat(v[11]).isEqualTo(0.333251953125f); // nearest half to 1/3
+    assertThat(v[11]).isEqualTo(0x1.554p-2f); // nearest half to 1/3 (0.333251953125)
   }
 
   @Test
