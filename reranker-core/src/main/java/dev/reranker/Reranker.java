@@ -291,7 +291,7 @@ public final class Reranker implements AutoCloseable {
           }
         });
     // Cancelling (or timing out) the caller's future drops the pairs still queued.
-    result.whenComplete((r, e) -> {
+    var unused = result.whenComplete((r, e) -> {
       if (e != null) {
         inFlight.forEach(f -> f.cancel(false));
       }
@@ -369,14 +369,14 @@ public final class Reranker implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    scores.whenComplete((raw, e) -> {
+    var unused = scores.whenComplete((raw, e) -> {
       if (e != null) {
         result.completeExceptionally(unwrap(e));
       } else {
         result.complete(calibration.probability(raw[0]));
       }
     });
-    result.whenComplete((r, e) -> {
+    var unusedCancel = result.whenComplete((r, e) -> {
       if (e != null) {
         scores.cancel(false);
       }

@@ -62,7 +62,7 @@ class ReadmeSnippetTest {
       String start = "// @start region=\"" + region + "\"\n";
       int from = self.indexOf(start) + start.length();
       String body = self.substring(from, self.indexOf("    // @end", from));
-      String indent = region.equals("builder") ? "    " : "    ";
+      String indent = "    ";
       StringBuilder unindented = new StringBuilder();
       for (String line : body.split("\n", -1)) {
         unindented.append(line.startsWith(indent) ? line.substring(indent.length()) : line)

@@ -306,7 +306,7 @@ class RerankerTest {
     List<CompletableFuture<Ranking>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int t = 0; t < 32; t++) {
       int thread = t;
-      pool.submit(() -> {
+      var unused = pool.submit(() -> {
         for (int r = 0; r < 200; r++) {
           try {
             futures.add(reranker.rankAsync(DIALOG, candidates(1 + r % 20, thread)));

@@ -88,7 +88,7 @@ public final class Main {
         out.print(USAGE);
         return 0;
       }
-      return usageError(e.getMessage());
+      return usageError(String.valueOf(e.getMessage()));
     } catch (ModelLoadException e) {
       return failure("cannot load the model: " + e.getMessage());
     } catch (RerankerException e) {

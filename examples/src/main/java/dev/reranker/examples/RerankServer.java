@@ -147,7 +147,7 @@ public final class RerankServer implements AutoCloseable {
         handler.handle(ex);
       }
     } catch (RequestJson.Rejected e) {
-      respondError(ex, e.status, e.getMessage());
+      respondError(ex, e.status, String.valueOf(e.getMessage()));
     } catch (IOException | RuntimeException e) {
       logger.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
       respondError(ex, 500, "internal error: " + e);
@@ -161,10 +161,10 @@ public final class RerankServer implements AutoCloseable {
     try {
       ranking = reranker.rankAsync(input.dialog(), input.candidates(), timeout);
     } catch (IllegalArgumentException e) { // more candidates than the reranker's queue holds
-      throw new RequestJson.Rejected(413, e.getMessage());
+      throw new RequestJson.Rejected(413, String.valueOf(e.getMessage()));
     }
     // Answer on our pool, not on the reranker's thread that completed the future.
-    ranking.whenCompleteAsync((r, failure) -> {
+    var unused = ranking.whenCompleteAsync((r, failure) -> {
       if (failure != null) {
         respondFailure(ex, failure);
         return;

@@ -11,6 +11,7 @@ import dev.reranker.internal.torchscript.TorchScriptEncoder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a model comes from: an immutable description, loaded by {@link #load()}. Three ways in:
@@ -37,20 +38,20 @@ public final class RerankerModel {
   }
 
   private final Format format;
-  private final Path path;
-  private final Path tokenizer;
-  private final ModelKind kind;
+  private final @Nullable Path path; // null for BUNDLED and RANDOM
+  private final @Nullable Path tokenizer; // TORCHSCRIPT and RANDOM only
+  private final @Nullable ModelKind kind; // null where the files say (BUNDLED is a bi-encoder)
   private final List<String> labels;
-  private final BertConfig config;
+  private final @Nullable BertConfig config; // RANDOM only
   private final long seed;
 
   private RerankerModel(
       Format format,
-      Path path,
-      Path tokenizer,
-      ModelKind kind,
+      @Nullable Path path,
+      @Nullable Path tokenizer,
+      @Nullable ModelKind kind,
       List<String> labels,
-      BertConfig config,
+      @Nullable BertConfig config,
       long seed) {
     this.format = format;
     this.path = path;
@@ -137,18 +138,19 @@ public final class RerankerModel {
     requireNonNull(device, "device");
     return switch (format) {
       case BUNDLED -> BundledModel.load(device);
-      case CHECKPOINT -> QaLstmModel.isCheckpoint(path)
+      case CHECKPOINT -> QaLstmModel.isCheckpoint(requireNonNull(path))
           ? QaLstmModel.load(path, device) // the training baseline's folder
           : NativeBert.loadCheckpoint(path, device);
-      case TORCHSCRIPT -> TorchScriptEncoder.load(
-          path, NativeBert.readTokenizer(tokenizer), kind, labels, 512, device);
-      case RANDOM -> NativeBert.withRandomRest(
-          config, java.util.Map.of(), NativeBert.readTokenizer(tokenizer), seed, device);
+      case TORCHSCRIPT -> TorchScriptEncoder.load(requireNonNull(path),
+          NativeBert.readTokenizer(requireNonNull(tokenizer)), requireNonNull(kind), labels, 512,
+          device);
+      case RANDOM -> NativeBert.withRandomRest(requireNonNull(config), java.util.Map.of(),
+          NativeBert.readTokenizer(requireNonNull(tokenizer)), seed, device);
     };
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof RerankerModel m
         && format == m.format
         && Objects.equals(path, m.path)

@@ -6,6 +6,7 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options for {@link Heuristics#diversity(DiversityConfig)}: sample the reply among the best
@@ -67,7 +68,7 @@ public final class DiversityConfig {
     private double temperature = DEFAULT_TEMPERATURE;
     private boolean seeded;
     private long seed;
-    private RandomGenerator random;
+    private @Nullable RandomGenerator random;
 
     private Builder() {}
 

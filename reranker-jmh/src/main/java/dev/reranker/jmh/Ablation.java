@@ -94,7 +94,8 @@ public enum Ablation {
         .workersPerDevice(atLeast(TWO_WORKERS) ? 2 : 1);
   }
 
+  /** Whether this row comes at or after {@code row}: each row keeps the levers above it. */
   private boolean atLeast(Ablation row) {
-    return ordinal() >= row.ordinal();
+    return compareTo(row) >= 0;
   }
 }

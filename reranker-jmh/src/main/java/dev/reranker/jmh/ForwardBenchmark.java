@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,8 +70,8 @@ public class ForwardBenchmark {
 
   private static final int REQUESTS = 64;
 
-  private NativeBert bert;
-  private OnnxRuntimePeer ort;
+  private @Nullable NativeBert bert; // one of the two, as the engine row says
+  private @Nullable OnnxRuntimePeer ort;
   private List<TokenBatch> batches;
   private int next;
 
@@ -101,23 +102,24 @@ public class ForwardBenchmark {
   }
 
   static List<TokenBatch> batches(String name) {
-    switch (name) {
-      case "32x80":
-        return List.of(full(32, 80));
-      case "1x40":
-        return List.of(full(1, 40));
-      case "request":
-        List<TokenBatch> out = new ArrayList<>();
-        try (PairEncoder encoder = new PairEncoder(BundledModel.tokenizerJson(),
-            ModelKind.BI_ENCODER, DjlDirect.MAX_SEQ_LEN, DjlDirect.MAX_REPLY_TOKENS)) {
-          for (Workload.Request r : Workload.standard().subList(0, REQUESTS)) {
-            out.add(encoder.biBatch(encoder.encode(r.dialog(), r.candidates())).batch());
-          }
-        }
-        return out;
-      default:
-        throw new IllegalArgumentException("unknown batch " + name);
+    return switch (name) {
+      case "32x80" -> List.of(full(32, 80));
+      case "1x40" -> List.of(full(1, 40));
+      case "request" -> requestBatches();
+      default -> throw new IllegalArgumentException("unknown batch " + name);
+    };
+  }
+
+  /** The bi-encoder batches of the first {@value #REQUESTS} requests of the standard workload. */
+  private static List<TokenBatch> requestBatches() {
+    List<TokenBatch> out = new ArrayList<>();
+    try (PairEncoder encoder = new PairEncoder(BundledModel.tokenizerJson(),
+        ModelKind.BI_ENCODER, DjlDirect.MAX_SEQ_LEN, DjlDirect.MAX_REPLY_TOKENS)) {
+      for (Workload.Request r : Workload.standard().subList(0, REQUESTS)) {
+        out.add(encoder.biBatch(encoder.encode(r.dialog(), r.candidates())).batch());
+      }
     }
+    return out;
   }
 
   /** Rows of random in-vocabulary ids between [CLS] and [SEP], no padding. */
@@ -152,6 +154,6 @@ public class ForwardBenchmark {
     if (ort != null) {
       return ort.embed(b.inputIds(), b.typeIds(), b.attentionMask(), b.size(), b.length());
     }
-    return bert.embed(b);
+    return java.util.Objects.requireNonNull(bert).embed(b);
   }
 }

@@ -44,6 +44,7 @@ public final class LoadProfiler implements InternalProfiler {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // InternalProfiler declares afterIteration with the raw Result
   public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
     if (Load.readyNanos() == Long.MIN_VALUE) {

@@ -1,5 +1,6 @@
 package dev.reranker.jmh;
 
+import com.google.common.base.Splitter;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -279,8 +280,8 @@ public final class Report {
         }
         continue;
       }
-      double r = rpsOf(o);
-      md.append(rpsCells(o, r, config, kind, a.maxSeqLen()));
+      double r = rps(o);
+      md.append(rpsCells(o, r));
       if (hasOnnx) {
         md.append(onnx == null ? "" : ratio(r / onnx)).append(" | ");
       }
@@ -301,8 +302,8 @@ public final class Report {
         md.append("not run | | | | | |").append(hasOnnx ? " |" : "").append(" | |\n");
         continue;
       }
-      double r = rpsOf(o);
-      md.append(rpsCells(o, r, config, kind, DjlDirect.MAX_SEQ_LEN));
+      double r = rps(o);
+      md.append(rpsCells(o, r));
       md.append(hasOnnx ? " | " : "").append(" | ")
           .append(utilization(r, config, kind, DjlDirect.MAX_SEQ_LEN)).append(" |\n");
     }
@@ -320,7 +321,7 @@ public final class Report {
             flopsPerPair(config, kind, 80) / 1e9));
   }
 
-  private String rpsCells(JsonObject o, double rps, BertConfig config, ModelKind kind, int seq) {
+  private String rpsCells(JsonObject o, double rps) {
     JsonObject p = o.getAsJsonObject("primaryMetric").getAsJsonObject("scorePercentiles");
     JsonObject secondary = o.getAsJsonObject("secondaryMetrics");
     String batch = secondary.has("pairsPerBatch")
@@ -334,9 +335,11 @@ public final class Report {
 
   /** Requests/s from the profiler, or by Little's law (threads / mean latency) without it. */
   private static @Nullable Double rpsOf(@Nullable JsonObject o) {
-    if (o == null) {
-      return null;
-    }
+    return o == null ? null : rps(o);
+  }
+
+  /** Requests per second of one RPS result: its measured rate, else threads over the mean time. */
+  private static double rps(JsonObject o) {
     JsonObject secondary = o.getAsJsonObject("secondaryMetrics");
     if (secondary.has("rps")) {
       return secondary.getAsJsonObject("rps").get("score").getAsDouble();
@@ -397,15 +400,19 @@ public final class Report {
       md.append("Not run.\n");
       return;
     }
-    md.append(settings(first(SGEMM))).append("\n\n| M x K x N | type | ms | GFLOP/s |\n"
-        + "|---|---|---:|---:|\n");
-    for (JsonObject o : byBenchmark.get(SGEMM)) {
+    md.append(settings(first(SGEMM))).append("""
+
+
+        | M x K x N | type | ms | GFLOP/s |
+        |---|---|---:|---:|
+        """);
+    for (JsonObject o : byBenchmark.getOrDefault(SGEMM, List.of())) {
       JsonObject params = o.getAsJsonObject("params");
       String shape = params.get("shape").getAsString();
       String type = params.get("type").getAsString();
       double ms = primary(o);
       double flops = 2;
-      for (String d : shape.split("x")) {
+      for (String d : Splitter.on('x').split(shape)) {
         flops *= Double.parseDouble(d);
       }
       double gflops = flops / (ms / 1000) / 1e9;
@@ -659,8 +666,8 @@ public final class Report {
 
   private static String loadAverage() {
     try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return parts[0] + " " + parts[1] + " " + parts[2];
+      List<String> parts = Splitter.on(' ').splitToList(Files.readString(Path.of("/proc/loadavg")));
+      return parts.get(0) + " " + parts.get(1) + " " + parts.get(2);
     } catch (IOException e) {
       return "n/a";
     }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.google.common.base.Splitter;
 import dev.reranker.internal.DjlRuntime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,10 +57,10 @@ public class SgemmBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     DjlRuntime.ensureOffline();
-    String[] mkn = shape.split("x");
-    long m = Long.parseLong(mkn[0]);
-    long k = Long.parseLong(mkn[1]);
-    long n = Long.parseLong(mkn[2]);
+    List<String> mkn = Splitter.on('x').splitToList(shape);
+    long m = Long.parseLong(mkn.get(0));
+    long k = Long.parseLong(mkn.get(1));
+    long n = Long.parseLong(mkn.get(2));
     DataType dataType = DataType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     a = manager.randomNormal(new Shape(m, k)).toType(dataType, false);

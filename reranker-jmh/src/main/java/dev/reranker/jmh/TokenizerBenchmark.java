@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The talk's tokenizer table (BertTokenizer 2.83 s, batching 2.47 s, BertTokenizerFast 1.33 s,
@@ -85,7 +86,7 @@ public class TokenizerBenchmark {
   PairEncoder pairEncoder;
   PairEncoder pairEncoderRust;
   /** Null while the pure-Java tokenizer cannot read the bundled tokenizer.json. */
-  WordPieceTokenizer wordPiece;
+  @Nullable WordPieceTokenizer wordPiece;
 
   /** Builds the workload and every tokenizer from the bundled model's tokenizer.json. */
   @Setup(Level.Trial)

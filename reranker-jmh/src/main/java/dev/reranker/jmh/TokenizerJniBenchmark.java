@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why the Rust tokenizer through DJL loses to pure Java on short chat texts: the cost of one call.
@@ -53,7 +54,7 @@ public class TokenizerJniBenchmark {
   String input;
   HuggingFaceTokenizer hf;
   long handle;
-  WordPieceTokenizer wordPiece;
+  @Nullable WordPieceTokenizer wordPiece;
 
   /** Picks the text from the workload and builds both tokenizers. */
   @Setup(Level.Trial)

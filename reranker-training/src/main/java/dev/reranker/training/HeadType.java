@@ -1,5 +1,6 @@
 package dev.reranker.training;
 
+import com.google.common.collect.ImmutableList;
 import java.util.List;
 
 /** The classifier head for upvote vs downvote. */
@@ -17,10 +18,10 @@ public enum HeadType {
   public static final List<String> REACTION_LABELS =
       List.of("love", "funny", "meaningless", "offensive");
 
-  private final List<String> labels;
+  private final ImmutableList<String> labels;
 
   HeadType(List<String> labels) {
-    this.labels = labels;
+    this.labels = ImmutableList.copyOf(labels);
   }
 
   /** Returns the labels of the binary head, in logit order. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user's reaction to a bot reply, as a companion bot logs it.
@@ -30,9 +31,9 @@ public enum Reaction {
   /** No reaction: the reply was shown and not rated. */
   NONE(null);
 
-  private final Boolean polarity;
+  private final @Nullable Boolean polarity;
 
-  Reaction(Boolean polarity) {
+  Reaction(@Nullable Boolean polarity) {
     this.polarity = polarity;
   }
 

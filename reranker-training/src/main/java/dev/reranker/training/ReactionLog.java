@@ -171,7 +171,7 @@ public final class ReactionLog {
     try {
       return Reaction.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new MalformedReactionLogException(file, number, e.getMessage());
+      throw new MalformedReactionLogException(file, number, String.valueOf(e.getMessage()));
     }
   }
 
@@ -259,7 +259,7 @@ public final class ReactionLog {
         break; // leave training at least one dialog
       }
       validationIds.add(ids.get(i));
-      taken += byDialog.get(ids.get(i)).size();
+      taken += requireNonNull(byDialog.get(ids.get(i))).size();
     }
     List<ReactionRecord> train = new ArrayList<>();
     List<ReactionRecord> validation = new ArrayList<>();

@@ -72,9 +72,10 @@ final class TrainingRun implements AutoCloseable {
     this.config = config;
     this.labels = config.labels();
     this.upvote = ModelScorer.upvoteIndex(labels);
-    this.device = config.device() != null ? config.device() : dev.reranker.internal.DjlRuntime.defaultDevice();
+    this.device = config.device() != null ? config.device()
+        : dev.reranker.internal.DjlRuntime.defaultDevice();
     this.out = config.progress();
-    this.bar = config.progressBar() != null ? config.progressBar() : System.console() != null;
+    this.bar = config.progressBar() != null ? config.progressBar() : interactive();
     this.checkpoints = new Checkpoints(requireNonNull(config.output()), config);
     this.trainRecords = List.copyOf(train);
     this.validationRecords = List.copyOf(validation);
@@ -429,6 +430,16 @@ final class TrainingRun implements AutoCloseable {
       Collections.swap(copy, i, random.nextInt(i + 1));
     }
     return copy;
+  }
+
+  /**
+   * Whether standard output is a terminal. On Java 17, the release this library targets, {@code
+   * System.console()} is null exactly when it is not (redirected, CI); from Java 22 it is never
+   * null and a redirected run may draw the bar, which costs nothing worse than noise.
+   */
+  @SuppressWarnings("SystemConsoleNull")
+  private static boolean interactive() {
+    return System.console() != null;
   }
 
   private void log(String format, Object... args) {

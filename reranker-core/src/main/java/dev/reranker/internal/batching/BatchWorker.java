@@ -264,11 +264,12 @@ final class BatchWorker<I> implements Runnable {
       }
       return;
     }
+    float[] scored = java.util.Objects.requireNonNull(scores); // checked above: n scores
     queue.recorder().batchScored(n, end - start);
     List<PendingRequest<I>> done = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Item<I> item = batch.get(i);
-      if (item.request.deliver(item.index, scores[i])) {
+      if (item.request.deliver(item.index, scored[i])) {
         done.add(item.request);
       }
     }

@@ -115,7 +115,9 @@ public final class QaLstmModel implements EncoderModel {
     try {
       NDManager manager = model.getNDManager();
       for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
-        block.setWeight(e.getKey(), manager.create(weights.get(e.getKey()).data(), e.getValue()));
+        HostTensor w = java.util.Objects.requireNonNull(weights.get(e.getKey()),
+            () -> "no weights for " + e.getKey());
+        block.setWeight(e.getKey(), manager.create(w.data(), e.getValue()));
       }
       model.setBlock(block);
       return new QaLstmModel(model, block, tokenizerJson);

@@ -85,10 +85,10 @@ public final class PairEncoder implements AutoCloseable {
     replyBudgetError(maxSeqLen, maxReplyTokens).ifPresent(message -> {
       throw new IllegalArgumentException(message);
     });
-    Map<String, Long> special = specialTokens(tokenizerJson);
-    this.cls = special.get("[CLS]");
-    this.sep = special.get("[SEP]");
-    this.pad = special.get("[PAD]");
+    Map<String, Long> special = specialTokens(tokenizerJson); // has all three, or it threw
+    this.cls = java.util.Objects.requireNonNull(special.get("[CLS]"));
+    this.sep = java.util.Objects.requireNonNull(special.get("[SEP]"));
+    this.pad = java.util.Objects.requireNonNull(special.get("[PAD]"));
     this.kind = kind;
     this.maxSeqLen = maxSeqLen;
     this.maxReplyTokens = maxReplyTokens;
@@ -265,7 +265,8 @@ public final class PairEncoder implements AutoCloseable {
    * @return the batch, and for each pair the row of its context
    */
   public BiBatch biBatch(List<EncodedPair> pairs) {
-    Map<long[], Integer> contextRow = new IdentityHashMap<>();
+    // Keyed by identity: pairs of one request share their context's token array.
+    IdentityHashMap<long[], Integer> contextRow = new IdentityHashMap<>();
     List<long[]> rows = new ArrayList<>();
     List<int[]> ranges = new ArrayList<>(); // {start, length} within the row's tokens
     int[] rowOfContext = new int[pairs.size()];

@@ -75,7 +75,8 @@ public final class WordPieceTokenizer {
     this.stripAccents = stripAccents;
     this.lowercase = lowercase;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
-    this.unkId = vocab.get(unkToken);
+    this.unkId = java.util.Objects.requireNonNull(vocab.get(unkToken),
+        () -> "the vocabulary has no unknown token " + unkToken);
     this.words = new VocabTable(vocab, "");
     this.continuations = new VocabTable(vocab, prefix);
     List<Map.Entry<String, Integer>> sorted = new ArrayList<>(specialTokens);
@@ -200,8 +201,8 @@ public final class WordPieceTokenizer {
 
   private static @Nullable Boolean bool(JsonObject o, String name) {
     JsonElement e = o.get(name);
-    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()
-        ? e.getAsBoolean() : null;
+    return (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean())
+        ? Boolean.valueOf(e.getAsBoolean()) : null;
   }
 
   private static boolean isInt(@Nullable JsonElement e) {
