@@ -7,8 +7,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * <p>Cross-encoders: the raw score is the upvote logit, so {@link #SIGMOID} is the identity
  * calibration and {@link #temperature} is temperature scaling. Bi-encoders: the raw score is a
- * cosine similarity in [-1, 1]; {@link #BI_ENCODER_DEFAULT} maps cosine 0.3 to 0.5 and 0.6 to
- * about 0.95, a prior for sentence-transformers models, not a fit: fit one on your own reactions.
+ * cosine similarity in [-1, 1]; {@link #BI_ENCODER_DEFAULT} maps cosine 0.3 to 0.5 and 0.6 to about
+ * 0.95, a prior for sentence-transformers models, not a fit: fit one on your own reactions.
  *
  * @param scale multiplies the raw score; positive
  * @param bias added after scaling
@@ -16,14 +16,15 @@ import static com.google.common.base.Preconditions.checkArgument;
 public record Calibration(float scale, float bias) {
   /** P = sigmoid(raw): for cross-encoder logits. */
   public static final Calibration SIGMOID = new Calibration(1f, 0f);
+
   /** P = sigmoid(10 * cosine - 3): the default for bi-encoders. */
   public static final Calibration BI_ENCODER_DEFAULT = new Calibration(10f, -3f);
 
   /**
    * Creates a calibration.
    *
-   * @throws IllegalArgumentException if {@code scale} is not positive and finite or {@code bias}
-   *     is not finite
+   * @throws IllegalArgumentException if {@code scale} is not positive and finite or {@code bias} is
+   *     not finite
    */
   public Calibration {
     checkArgument(scale > 0 && Float.isFinite(scale), "scale must be positive, but was %s", scale);

@@ -11,9 +11,9 @@ import java.util.Optional;
  * The context a reply is chosen for: the dialog's turns, oldest first, and optional persona facts
  * (the bot's profile, facts about the user). Immutable.
  *
- * <p>The pair encoder puts persona facts before the turns in the context segment; when the
- * context is too long it drops the oldest tokens first, so persona facts go before the oldest
- * turns and the newest turn survives longest.
+ * <p>The pair encoder puts persona facts before the turns in the context segment; when the context
+ * is too long it drops the oldest tokens first, so persona facts go before the oldest turns and the
+ * newest turn survives longest.
  *
  * @param turns the messages so far, oldest first; may be empty when the bot speaks first
  * @param botPersona facts of the bot's profile ("i love hiking.")

@@ -8,13 +8,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * A step around the model, in OkHttp's interceptor shape: it may rewrite the request (drop
- * candidates before they cost model time), call {@link Chain#proceed}, and rewrite the ranking
- * that comes back (adjust scores, drop more). The model call is the chain's last link.
+ * candidates before they cost model time), call {@link Chain#proceed}, and rewrite the ranking that
+ * comes back (adjust scores, drop more). The model call is the chain's last link.
  *
  * <p>Order: with {@code a.andThen(b)}, {@code Heuristic.chain(List.of(a, b))} or {@code
  * Reranker.builder().heuristics(a, b)}, all one chain, {@code a} runs outermost: {@code a}'s
- * pre-model work sees the request first, then {@code b}'s; after the model, {@code b} rewrites
- * the ranking first and {@code a} last.
+ * pre-model work sees the request first, then {@code b}'s; after the model, {@code b} rewrites the
+ * ranking first and {@code a} last.
  *
  * <p>The chain is asynchronous so that {@link Reranker#rankAsync} never blocks a thread; {@link
  * #before} and {@link #after} build the two common kinds without touching futures:
@@ -58,11 +58,11 @@ public interface Heuristic {
   }
 
   /**
-   * Returns the heuristics nested in list order, first outermost: before the model they run
-   * first to last, after it last to first. Chains in the list are spliced in, so chains nest
-   * freely; an empty list gives {@link #identity()}. A heuristic that returns null, or whose
-   * stage completes with a null ranking, fails the chain with a {@link NullPointerException} that
-   * names it. {@code toString()} lists the heuristics: {@code chain[blank, length{}, ...]}.
+   * Returns the heuristics nested in list order, first outermost: before the model they run first
+   * to last, after it last to first. Chains in the list are spliced in, so chains nest freely; an
+   * empty list gives {@link #identity()}. A heuristic that returns null, or whose stage completes
+   * with a null ranking, fails the chain with a {@link NullPointerException} that names it. {@code
+   * toString()} lists the heuristics: {@code chain[blank, length{}, ...]}.
    *
    * @throws NullPointerException if the list or an element is null; the message names the index
    */

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletionStage;
 /**
  * Heuristics nested in list order, first outermost, walked by index as OkHttp's {@code
  * RealInterceptorChain} walks its interceptors: link {@code i} hands heuristic {@code i} a {@link
- * Link} to {@code i + 1}, and the link past the end is the model. Behind {@link
- * Heuristic#chain}, {@link Heuristic#andThen} and {@link Heuristic#identity()} (the empty chain).
+ * Link} to {@code i + 1}, and the link past the end is the model. Behind {@link Heuristic#chain},
+ * {@link Heuristic#andThen} and {@link Heuristic#identity()} (the empty chain).
  *
- * <p>Nested chains are flattened, so {@code a.andThen(b).andThen(c)} is {@code chain[a, b, c]}.
- * A heuristic that returns null, or a stage that completes with a null ranking, fails with a
- * {@link NullPointerException} that names it. Immutable and thread-safe if its heuristics are.
+ * <p>Nested chains are flattened, so {@code a.andThen(b).andThen(c)} is {@code chain[a, b, c]}. A
+ * heuristic that returns null, or a stage that completes with a null ranking, fails with a {@link
+ * NullPointerException} that names it. Immutable and thread-safe if its heuristics are.
  */
 final class HeuristicChain implements Heuristic {
   static final HeuristicChain EMPTY = new HeuristicChain(List.of());
@@ -80,7 +80,10 @@ final class HeuristicChain implements Heuristic {
           ranking -> {
             if (ranking == null) {
               throw new NullPointerException(
-                  "heuristic " + heuristic + " at chain index " + index
+                  "heuristic "
+                      + heuristic
+                      + " at chain index "
+                      + index
                       + " completed with a null ranking");
             }
             return ranking;

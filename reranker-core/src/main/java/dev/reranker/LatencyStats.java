@@ -40,9 +40,9 @@ public record LatencyStats(
   }
 
   /**
-   * Returns the latencies of both snapshots together, e.g. of two rerankers. Count and sum add
-   * and the max is exact; percentiles cannot be merged without the values, so each is the larger
-   * of the two, an upper bound of the merged one (exact when one side is empty).
+   * Returns the latencies of both snapshots together, e.g. of two rerankers. Count and sum add and
+   * the max is exact; percentiles cannot be merged without the values, so each is the larger of the
+   * two, an upper bound of the merged one (exact when one side is empty).
    *
    * @throws NullPointerException if {@code other} is null
    */
@@ -79,12 +79,7 @@ public record LatencyStats(
     }
     Duration intervalSum = sum.minus(other.sum);
     return new LatencyStats(
-        intervalCount,
-        intervalSum.isNegative() ? Duration.ZERO : intervalSum,
-        p50,
-        p95,
-        p99,
-        max);
+        intervalCount, intervalSum.isNegative() ? Duration.ZERO : intervalSum, p50, p95, p99, max);
   }
 
   private static Duration larger(Duration a, Duration b) {

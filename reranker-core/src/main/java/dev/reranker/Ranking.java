@@ -46,8 +46,8 @@ public final class Ranking {
       if (c.isDropped()) {
         gone.add(c);
       } else {
-        checkArgument(!Float.isNaN(c.score()), "candidate '%s' was neither scored nor dropped",
-            c.text());
+        checkArgument(
+            !Float.isNaN(c.score()), "candidate '%s' was neither scored nor dropped", c.text());
         kept.add(c);
       }
     }

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>One path: every call goes through an internal batching queue; the synchronous methods are
- * the asynchronous ones plus a join that unwraps the failure. Bad arguments throw at once; later
+ * <p>One path: every call goes through an internal batching queue; the synchronous methods are the
+ * asynchronous ones plus a join that unwraps the failure. Bad arguments throw at once; later
  * failures complete the future exceptionally with a {@link RerankerException}: {@link
  * RerankerOverloadedException} (queue full), {@link RerankerTimeoutException}, {@link
  * RerankerClosedException}, {@link ScoringException} (model fault, this batch only).
@@ -115,10 +115,17 @@ public final class Reranker implements AutoCloseable {
         biEncoder = first.kind() == ModelKind.BI_ENCODER;
         checkState(
             b.maxSeqLen <= first.maxPositions(),
-            "maxSeqLen (%s) exceeds the model's %s positions", b.maxSeqLen, first.maxPositions());
+            "maxSeqLen (%s) exceeds the model's %s positions",
+            b.maxSeqLen,
+            first.maxPositions());
         pairEncoder =
-            new PairEncoder(first.tokenizerJson(), first.kind(), b.maxSeqLen, b.maxReplyTokens,
-                b.fixedPadding, b.fastTokenizer);
+            new PairEncoder(
+                first.tokenizerJson(),
+                first.kind(),
+                b.maxSeqLen,
+                b.maxReplyTokens,
+                b.fixedPadding,
+                b.fastTokenizer);
         for (EncoderModel m : loaded) {
           for (int w = 0; w < b.workersPerDevice; w++) {
             scorers.add(new ModelScorer(m, pairEncoder)); // workers of a device share its model
@@ -128,10 +135,12 @@ public final class Reranker implements AutoCloseable {
         this.calibration =
             b.calibration != null
                 ? b.calibration
-                : first.calibration().orElse(
-                    first.kind() == ModelKind.BI_ENCODER
-                        ? Calibration.BI_ENCODER_DEFAULT
-                        : Calibration.SIGMOID);
+                : first
+                    .calibration()
+                    .orElse(
+                        first.kind() == ModelKind.BI_ENCODER
+                            ? Calibration.BI_ENCODER_DEFAULT
+                            : Calibration.SIGMOID);
       }
       this.queue =
           new BatchingQueue<>(
@@ -152,9 +161,13 @@ public final class Reranker implements AutoCloseable {
     this.models = List.copyOf(loaded);
     this.ownedModels = List.copyOf(owned);
     this.encoder = pairEncoder;
-    this.loadedDescription = models.isEmpty() ? ""
-        : "running=" + (models.size() == 1 ? models.get(0).description()
-            : models.stream().map(EncoderModel::description).toList().toString());
+    this.loadedDescription =
+        models.isEmpty()
+            ? ""
+            : "running="
+                + (models.size() == 1
+                    ? models.get(0).description()
+                    : models.stream().map(EncoderModel::description).toList().toString());
   }
 
   /**
@@ -187,8 +200,8 @@ public final class Reranker implements AutoCloseable {
     return loaded;
   }
 
-  private static EncoderModel halfPrecisionIfAsked(EncoderModel model, RerankerModel spec,
-      Device device, Builder b) {
+  private static EncoderModel halfPrecisionIfAsked(
+      EncoderModel model, RerankerModel spec, Device device, Builder b) {
     if (!b.mixedPrecision) {
       return model;
     }
@@ -201,8 +214,8 @@ public final class Reranker implements AutoCloseable {
       return model;
     }
     if (!(model instanceof NativeBert bert)) {
-      logger.info("mixedPrecision(true) applies to the native BERT only; {} runs as exported",
-          spec);
+      logger.info(
+          "mixedPrecision(true) applies to the native BERT only; {} runs as exported", spec);
       return model;
     }
     try (bert) {
@@ -228,8 +241,7 @@ public final class Reranker implements AutoCloseable {
    * Ranks the candidates for the dialog, waiting for the answer.
    *
    * @throws NullPointerException if an argument or candidate is null
-   * @throws IllegalArgumentException if there are no candidates or more than {@code
-   *     maxQueuedPairs}
+   * @throws IllegalArgumentException if there are no candidates or more than {@code maxQueuedPairs}
    * @throws RerankerException if the request is rejected, times out, meets a model fault, or the
    *     reranker closes
    */
@@ -251,8 +263,7 @@ public final class Reranker implements AutoCloseable {
    * pairs that have not run.
    *
    * @throws NullPointerException if an argument or candidate is null
-   * @throws IllegalArgumentException if there are no candidates or more than {@code
-   *     maxQueuedPairs}
+   * @throws IllegalArgumentException if there are no candidates or more than {@code maxQueuedPairs}
    */
   public CompletableFuture<Ranking> rankAsync(Dialog dialog, List<Candidate> candidates) {
     return rankAsync(dialog, candidates, timeout);
@@ -291,11 +302,13 @@ public final class Reranker implements AutoCloseable {
           }
         });
     // Cancelling (or timing out) the caller's future drops the pairs still queued.
-    var unused = result.whenComplete((r, e) -> {
-      if (e != null) {
-        inFlight.forEach(f -> f.cancel(false));
-      }
-    });
+    var unused =
+        result.whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                inFlight.forEach(f -> f.cancel(false));
+              }
+            });
     return result;
   }
 
@@ -316,8 +329,12 @@ public final class Reranker implements AutoCloseable {
         raw -> {
           List<ScoredCandidate> scored = new ArrayList<>(alive.size() + request.dropped().size());
           for (int i = 0; i < raw.length; i++) {
-            scored.add(new ScoredCandidate(alive.get(i), calibration.logit(raw[i]),
-                calibration.probability(raw[i]), List.of()));
+            scored.add(
+                new ScoredCandidate(
+                    alive.get(i),
+                    calibration.logit(raw[i]),
+                    calibration.probability(raw[i]),
+                    List.of()));
           }
           scored.addAll(request.dropped());
           return Ranking.of(scored);
@@ -369,26 +386,33 @@ public final class Reranker implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    var unused = scores.whenComplete((raw, e) -> {
-      if (e != null) {
-        result.completeExceptionally(unwrap(e));
-      } else {
-        result.complete(calibration.probability(raw[0]));
-      }
-    });
-    var unusedCancel = result.whenComplete((r, e) -> {
-      if (e != null) {
-        scores.cancel(false);
-      }
-    });
+    var unused =
+        scores.whenComplete(
+            (raw, e) -> {
+              if (e != null) {
+                result.completeExceptionally(unwrap(e));
+              } else {
+                result.complete(calibration.probability(raw[0]));
+              }
+            });
+    var unusedCancel =
+        result.whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                scores.cancel(false);
+              }
+            });
     return result;
   }
 
   private void checkCandidates(List<Candidate> candidates) {
     requireNonNull(candidates, "candidates");
     checkArgument(!candidates.isEmpty(), "candidates must not be empty");
-    checkArgument(candidates.size() <= maxCandidates,
-        "%s candidates exceed maxQueuedPairs (%s)", candidates.size(), maxCandidates);
+    checkArgument(
+        candidates.size() <= maxCandidates,
+        "%s candidates exceed maxQueuedPairs (%s)",
+        candidates.size(),
+        maxCandidates);
     for (int i = 0; i < candidates.size(); i++) {
       if (candidates.get(i) == null) {
         throw new NullPointerException("candidates[" + i + "] is null");
@@ -400,8 +424,10 @@ public final class Reranker implements AutoCloseable {
     if (callTimeout == null) {
       return BatchingQueue.NO_DEADLINE;
     }
-    checkArgument(!callTimeout.isNegative() && !callTimeout.isZero(),
-        "timeout must be positive, but was %s", callTimeout);
+    checkArgument(
+        !callTimeout.isNegative() && !callTimeout.isZero(),
+        "timeout must be positive, but was %s",
+        callTimeout);
     // A timeout of centuries means no deadline, not an overflowed one in the past.
     long nanos = BatchingQueue.saturatedNanos(callTimeout);
     return nanos > MAX_TIMEOUT_NANOS ? BatchingQueue.NO_DEADLINE : ticker.read() + nanos;
@@ -437,8 +463,8 @@ public final class Reranker implements AutoCloseable {
   /**
    * Stops intake, fails still-queued requests with {@link RerankerClosedException}, lets the
    * batches in flight finish, joins the workers and frees the native memory of the models it
-   * loaded. A model given to {@link Builder#sharedModel} is never closed here: its owner closes
-   * it. Idempotent; safe from any thread.
+   * loaded. A model given to {@link Builder#sharedModel} is never closed here: its owner closes it.
+   * Idempotent; safe from any thread.
    *
    * <p>Native memory is never freed under a running forward. Close waits for a batch in the model
    * for a few seconds (5, then interrupts its worker and waits 1 more); if a forward is still
@@ -469,8 +495,8 @@ public final class Reranker implements AutoCloseable {
   @Override
   public String toString() {
     // The builder's settings, then how the loaded model runs (its forward path and check).
-    String configured = description.substring("Reranker.Builder{".length(),
-        description.length() - 1);
+    String configured =
+        description.substring("Reranker.Builder{".length(), description.length() - 1);
     String separator = configured.isEmpty() || loadedDescription.isEmpty() ? "" : ", ";
     return "Reranker{" + configured + separator + loadedDescription + "}";
   }
@@ -525,11 +551,10 @@ public final class Reranker implements AutoCloseable {
 
     /**
      * Scores with a model already loaded, e.g. by {@link RerankerModel#load()}, that the caller
-     * owns and closes: the reranker never closes it, so several rerankers may share one model
-     * and its memory. Close the model only after every reranker that uses it. The model runs
-     * where it was loaded, with {@link #workersPerDevice} workers; a native BERT's load-time
-     * check of its forward runs now if it has not run yet, with the setting the model was loaded
-     * with.
+     * owns and closes: the reranker never closes it, so several rerankers may share one model and
+     * its memory. Close the model only after every reranker that uses it. The model runs where it
+     * was loaded, with {@link #workersPerDevice} workers; a native BERT's load-time check of its
+     * forward runs now if it has not run yet, with the setting the model was loaded with.
      */
     @CanIgnoreReturnValue
     public Builder sharedModel(EncoderModel model) {
@@ -550,8 +575,10 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     Builder closeTimeout(Duration closeTimeout) {
       requireNonNull(closeTimeout, "closeTimeout");
-      checkArgument(closeTimeout.compareTo(Duration.ZERO) > 0,
-          "closeTimeout must be positive, but was %s", closeTimeout);
+      checkArgument(
+          closeTimeout.compareTo(Duration.ZERO) > 0,
+          "closeTimeout must be positive, but was %s",
+          closeTimeout);
       this.closeTimeout = closeTimeout;
       return this;
     }
@@ -572,8 +599,10 @@ public final class Reranker implements AutoCloseable {
     /** Sets the longest pair sequence in tokens, special tokens included (default 80). */
     @CanIgnoreReturnValue
     public Builder maxSeqLen(int maxSeqLen) {
-      checkArgument(maxSeqLen >= 8 && maxSeqLen <= 4096,
-          "maxSeqLen must be in [8, 4096], but was %s", maxSeqLen);
+      checkArgument(
+          maxSeqLen >= 8 && maxSeqLen <= 4096,
+          "maxSeqLen must be in [8, 4096], but was %s",
+          maxSeqLen);
       this.maxSeqLen = maxSeqLen;
       return this;
     }
@@ -581,8 +610,8 @@ public final class Reranker implements AutoCloseable {
     /** Sets the reply's token budget when the context is long (default 20 of 80). */
     @CanIgnoreReturnValue
     public Builder maxReplyTokens(int maxReplyTokens) {
-      checkArgument(maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s",
-          maxReplyTokens);
+      checkArgument(
+          maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s", maxReplyTokens);
       this.maxReplyTokens = maxReplyTokens;
       return this;
     }
@@ -590,8 +619,10 @@ public final class Reranker implements AutoCloseable {
     /** Sets the largest batch of pairs the model runs at once (default 32). */
     @CanIgnoreReturnValue
     public Builder batchSize(int batchSize) {
-      checkArgument(batchSize > 0 && batchSize <= 4096,
-          "batchSize must be in [1, 4096], but was %s", batchSize);
+      checkArgument(
+          batchSize > 0 && batchSize <= 4096,
+          "batchSize must be in [1, 4096], but was %s",
+          batchSize);
       this.batchSize = batchSize;
       return this;
     }
@@ -600,8 +631,10 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder maxBatchDelay(Duration maxBatchDelay) {
       requireNonNull(maxBatchDelay, "maxBatchDelay");
-      checkArgument(!maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0,
-          "maxBatchDelay must be in [0, 1 min], but was %s", maxBatchDelay);
+      checkArgument(
+          !maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0,
+          "maxBatchDelay must be in [0, 1 min], but was %s",
+          maxBatchDelay);
       this.maxBatchDelay = maxBatchDelay;
       return this;
     }
@@ -609,8 +642,8 @@ public final class Reranker implements AutoCloseable {
     /** Bounds the pairs waiting in the queue; beyond it requests are rejected (default 10,000). */
     @CanIgnoreReturnValue
     public Builder maxQueuedPairs(int maxQueuedPairs) {
-      checkArgument(maxQueuedPairs > 0, "maxQueuedPairs must be positive, but was %s",
-          maxQueuedPairs);
+      checkArgument(
+          maxQueuedPairs > 0, "maxQueuedPairs must be positive, but was %s", maxQueuedPairs);
       this.maxQueuedPairs = maxQueuedPairs;
       return this;
     }
@@ -621,8 +654,10 @@ public final class Reranker implements AutoCloseable {
      */
     @CanIgnoreReturnValue
     public Builder lengthGroupingWindow(int batches) {
-      checkArgument(batches >= 1 && batches <= 64,
-          "lengthGroupingWindow must be in [1, 64], but was %s", batches);
+      checkArgument(
+          batches >= 1 && batches <= 64,
+          "lengthGroupingWindow must be in [1, 64], but was %s",
+          batches);
       this.groupWindowBatches = batches;
       return this;
     }
@@ -640,8 +675,8 @@ public final class Reranker implements AutoCloseable {
 
     /**
      * Tokenizes with the project's pure-Java WordPiece tokenizer when the model's {@code
-     * tokenizer.json} is a BERT WordPiece pipeline it reproduces exactly (default true: same ids
-     * as the HuggingFace tokenizer, without a JNI crossing per text); false always uses the
+     * tokenizer.json} is a BERT WordPiece pipeline it reproduces exactly (default true: same ids as
+     * the HuggingFace tokenizer, without a JNI crossing per text); false always uses the
      * HuggingFace Rust tokenizer.
      */
     @CanIgnoreReturnValue
@@ -709,8 +744,10 @@ public final class Reranker implements AutoCloseable {
      */
     @CanIgnoreReturnValue
     public Builder workersPerDevice(int workers) {
-      checkArgument(workers >= 1 && workers <= 64,
-          "workersPerDevice must be in [1, 64], but was %s", workers);
+      checkArgument(
+          workers >= 1 && workers <= 64,
+          "workersPerDevice must be in [1, 64], but was %s",
+          workers);
       this.workersPerDevice = workers;
       return this;
     }
@@ -719,8 +756,10 @@ public final class Reranker implements AutoCloseable {
     @CanIgnoreReturnValue
     public Builder timeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
-      checkArgument(!timeout.isNegative() && !timeout.isZero(),
-          "timeout must be positive, but was %s", timeout);
+      checkArgument(
+          !timeout.isNegative() && !timeout.isZero(),
+          "timeout must be positive, but was %s",
+          timeout);
       this.timeout = timeout;
       return this;
     }
@@ -761,8 +800,8 @@ public final class Reranker implements AutoCloseable {
     }
 
     /**
-     * Sets where rankings are assembled and futures completed (default: the common pool); tests
-     * may pass {@code Runnable::run}.
+     * Sets where rankings are assembled and futures completed (default: the common pool); tests may
+     * pass {@code Runnable::run}.
      */
     @CanIgnoreReturnValue
     public Builder executor(Executor executor) {
@@ -773,27 +812,34 @@ public final class Reranker implements AutoCloseable {
     /**
      * Builds the reranker, loading the model on every device.
      *
-     * @throws IllegalStateException if not exactly one of a model, a shared model and a scorer
-     *     was set, {@code maxReplyTokens} leaves no room for the context, or {@code devices},
-     *     {@code mixedPrecision} or {@code verifyForward} was set with a shared model (its owner
-     *     chose where and how it runs; changing a model that other rerankers run is unsafe)
+     * @throws IllegalStateException if not exactly one of a model, a shared model and a scorer was
+     *     set, {@code maxReplyTokens} leaves no room for the context, or {@code devices}, {@code
+     *     mixedPrecision} or {@code verifyForward} was set with a shared model (its owner chose
+     *     where and how it runs; changing a model that other rerankers run is unsafe)
      * @throws dev.reranker.model.ModelLoadException if the model cannot be loaded
      */
     public Reranker build() {
-      checkState(model != null || scorer != null || loadedModel != null,
+      checkState(
+          model != null || scorer != null || loadedModel != null,
           "call model(...) or scorer(...) before build()");
       checkState(model == null || scorer == null, "set model(...) or scorer(...), not both");
-      checkState(loadedModel == null || (model == null && scorer == null),
+      checkState(
+          loadedModel == null || (model == null && scorer == null),
           "set one of model(...), sharedModel(...) or scorer(...), not several");
-      PairEncoder.replyBudgetError(maxSeqLen, maxReplyTokens).ifPresent(message -> {
-        throw new IllegalStateException(message);
-      });
+      PairEncoder.replyBudgetError(maxSeqLen, maxReplyTokens)
+          .ifPresent(
+              message -> {
+                throw new IllegalStateException(message);
+              });
       if (loadedModel != null) {
-        checkState(devices == null,
+        checkState(
+            devices == null,
             "devices(...) does not apply to sharedModel(...): it runs where it was loaded");
-        checkState(!mixedPrecision,
+        checkState(
+            !mixedPrecision,
             "mixedPrecision(true) does not apply to sharedModel(...): it runs as it was loaded");
-        checkState(!verifyForwardSet,
+        checkState(
+            !verifyForwardSet,
             "verifyForward(...) does not apply to sharedModel(...): its owner set it at load");
       }
       return new Reranker(this);

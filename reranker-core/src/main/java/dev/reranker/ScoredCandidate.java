@@ -10,9 +10,9 @@ import java.util.List;
  * A candidate with its score and every heuristic decision about it. Immutable.
  *
  * <p>{@code probability} is the model's calibrated P(upvote); heuristics never change it. {@code
- * score} is the ranking key: the model's calibrated logit ({@code
- * Calibration.logit(raw)}, so that {@code probability == sigmoid(logit)}) plus every {@link Verdict.Action#ADJUST adjustment}. A candidate dropped before the model
- * ran has NaN score and probability.
+ * score} is the ranking key: the model's calibrated logit ({@code Calibration.logit(raw)}, so that
+ * {@code probability == sigmoid(logit)}) plus every {@link Verdict.Action#ADJUST adjustment}. A
+ * candidate dropped before the model ran has NaN score and probability.
  *
  * @param candidate the reply
  * @param score the ranking key
@@ -30,8 +30,10 @@ public record ScoredCandidate(
   public ScoredCandidate {
     requireNonNull(candidate, "candidate");
     verdicts = List.copyOf(verdicts);
-    checkArgument(Float.isNaN(probability) || (probability >= 0 && probability <= 1),
-        "probability must be in [0, 1], but was %s", probability);
+    checkArgument(
+        Float.isNaN(probability) || (probability >= 0 && probability <= 1),
+        "probability must be in [0, 1], but was %s",
+        probability);
   }
 
   /** Returns a candidate the model has not scored (yet). */

@@ -15,9 +15,9 @@ import java.util.List;
 public interface Scorer {
 
   /**
-   * Returns one raw score per pair, in order: a logit, turned into a probability by the
-   * reranker's {@link Calibration}. May throw: the batch's requests fail with {@link
-   * ScoringException}, the reranker keeps serving.
+   * Returns one raw score per pair, in order: a logit, turned into a probability by the reranker's
+   * {@link Calibration}. May throw: the batch's requests fail with {@link ScoringException}, the
+   * reranker keeps serving.
    */
   float[] score(List<Pair> batch) throws Exception;
 

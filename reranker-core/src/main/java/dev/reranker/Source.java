@@ -12,8 +12,10 @@ import static java.util.Objects.requireNonNull;
 public record Source(String tag) {
   /** A retrieval model found the reply in a corpus. */
   public static final Source RETRIEVAL = new Source("retrieval");
+
   /** A generative model wrote the reply. */
   public static final Source GENERATIVE = new Source("generative");
+
   /** The caller did not say. */
   public static final Source UNSPECIFIED = new Source("unspecified");
 

@@ -33,10 +33,12 @@ public record Verdict(String heuristic, Action action, String reason, float scor
     requireNonNull(action, "action");
     requireNonNull(reason, "reason");
     checkArgument(!heuristic.isBlank(), "heuristic name must not be blank");
-    checkArgument(Float.isFinite(scoreChange), "scoreChange must be finite, but was %s",
+    checkArgument(
+        Float.isFinite(scoreChange), "scoreChange must be finite, but was %s", scoreChange);
+    checkArgument(
+        action == Action.ADJUST || scoreChange == 0,
+        "a DROP verdict has no score change, but was %s",
         scoreChange);
-    checkArgument(action == Action.ADJUST || scoreChange == 0,
-        "a DROP verdict has no score change, but was %s", scoreChange);
   }
 
   /** Returns a drop verdict. */

@@ -29,18 +29,18 @@ import java.util.stream.Stream;
 
 /**
  * Checks the API boundary by reflection: no public or protected signature of a public type in a
- * public package may name an internal type, that is one in an {@code internal} package under
- * {@code dev.reranker} ({@code dev.reranker.internal..}, {@code dev.reranker.training.internal..})
- * or marked {@link Internal}. Types and members marked {@link Internal} are not API and
- * are not checked. Any module's tests can call it (it ships in reranker-core's test jar):
+ * public package may name an internal type, that is one in an {@code internal} package under {@code
+ * dev.reranker} ({@code dev.reranker.internal..}, {@code dev.reranker.training.internal..}) or
+ * marked {@link Internal}. Types and members marked {@link Internal} are not API and are not
+ * checked. Any module's tests can call it (it ships in reranker-core's test jar):
  *
  * <pre>{@code
  * ApiBoundary.assertNoInternalTypes(Heuristics.class, "dev.reranker.heuristics");
  * }</pre>
  *
- * <p>Classes are found through the class loader's resources for each package, kept to the
- * classes folder that holds the anchor class ({@code target/classes}), so test classes in the same
- * package are not scanned. Nothing outside the JDK is needed.
+ * <p>Classes are found through the class loader's resources for each package, kept to the classes
+ * folder that holds the anchor class ({@code target/classes}), so test classes in the same package
+ * are not scanned. Nothing outside the JDK is needed.
  */
 public final class ApiBoundary {
   private static final String ROOT = "dev.reranker.";
@@ -57,7 +57,8 @@ public final class ApiBoundary {
     List<String> found = violations(anchor, packages);
     if (!found.isEmpty()) {
       throw new AssertionError(
-          found.size() + " public signatures expose internal types:\n  "
+          found.size()
+              + " public signatures expose internal types:\n  "
               + String.join("\n  ", found));
     }
   }
@@ -131,7 +132,9 @@ public final class ApiBoundary {
       }
     }
     for (Executable e : new LinkedHashSet<>(executables)) {
-      if (!isVisible(type, e) || e.isSynthetic() || e.isAnnotationPresent(Internal.class)
+      if (!isVisible(type, e)
+          || e.isSynthetic()
+          || e.isAnnotationPresent(Internal.class)
           || (e instanceof Method m && m.isBridge())) {
         continue;
       }
@@ -239,7 +242,8 @@ public final class ApiBoundary {
       for (URL url : Collections.list(loader.getResources(pkg.replace('.', '/')))) {
         if (url.getProtocol().equals("file") && Path.of(url.toURI()).startsWith(home)) {
           try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
-            files.map(f -> f.getFileName().toString())
+            files
+                .map(f -> f.getFileName().toString())
                 .filter(n -> n.endsWith(".class") && !n.equals("package-info.class"))
                 .forEach(n -> names.add(pkg + "." + n.substring(0, n.length() - 6)));
           }

@@ -26,7 +26,9 @@ class BundledRerankerTest {
   static Reranker bundled;
 
   static final Dialog EXAM =
-      Dialog.of(Turn.user("Just anxious and tired"), Turn.bot("Still worried about tomorrow?"),
+      Dialog.of(
+          Turn.user("Just anxious and tired"),
+          Turn.bot("Still worried about tomorrow?"),
           Turn.user("Yes, I have an exam"));
 
   static final List<Candidate> CANDIDATES =
@@ -42,8 +44,13 @@ class BundledRerankerTest {
 
   @BeforeAll
   static void load() {
-    bundled = Reranker.builder().model(RerankerModel.bundled()).maxSeqLen(80).batchSize(32)
-        .mixedPrecision(true).build();
+    bundled =
+        Reranker.builder()
+            .model(RerankerModel.bundled())
+            .maxSeqLen(80)
+            .batchSize(32)
+            .mixedPrecision(true)
+            .build();
   }
 
   @AfterAll
@@ -56,8 +63,8 @@ class BundledRerankerTest {
     Ranking ranking = bundled.rank(EXAM, CANDIDATES);
     List<String> top2 = ranking.top(2).stream().map(ScoredCandidate::text).toList();
     assertThat(top2).allMatch(t -> t.contains("exam") || t.contains("Exam"));
-    assertThat(ranking.ranked().get(ranking.size() - 1).text()).isIn("I like pizza.", "ok",
-        "What is your favourite colour?");
+    assertThat(ranking.ranked().get(ranking.size() - 1).text())
+        .isIn("I like pizza.", "ok", "What is your favourite colour?");
     for (ScoredCandidate c : ranking.ranked()) {
       assertThat(c.probability()).isBetween(0f, 1f);
     }
@@ -69,8 +76,12 @@ class BundledRerankerTest {
     double maxDiff = 0;
     for (Candidate c : CANDIDATES) {
       float alone = bundled.score(EXAM, c.text());
-      float inBatch = batched.all().stream().filter(s -> s.candidate().equals(c)).findFirst()
-          .orElseThrow().probability();
+      float inBatch =
+          batched.all().stream()
+              .filter(s -> s.candidate().equals(c))
+              .findFirst()
+              .orElseThrow()
+              .probability();
       maxDiff = Math.max(maxDiff, Math.abs(alone - inBatch));
     }
     System.out.printf("bundled: max |P(alone) - P(in batch)| = %.3g%n", maxDiff);
@@ -84,15 +95,18 @@ class BundledRerankerTest {
       turns.add(Turn.user("I cooked pasta with tomato sauce and basil for dinner again"));
       turns.add(Turn.bot("Pasta with fresh basil sounds delicious, what else did you cook?"));
     }
-    turns.add(Turn.user("Anyway, forget the food. My final exam is tomorrow morning and I am really"
-        + " anxious about it. I studied all week but I still feel unprepared, I cannot sleep and"
-        + " I keep worrying that I will fail."));
+    turns.add(
+        Turn.user(
+            "Anyway, forget the food. My final exam is tomorrow morning and I am really"
+                + " anxious about it. I studied all week but I still feel unprepared, I cannot sleep and"
+                + " I keep worrying that I will fail."));
     Dialog dialog = Dialog.of(turns);
     String exam = "Being anxious before an exam is normal; you will do fine tomorrow.";
     // Had the context kept its oldest tokens (right truncation), it would be pasta only.
     float newestKept = bundled.score(dialog, exam);
     float oldestKept = bundled.score(Dialog.of(turns.subList(0, 24)), exam);
-    System.out.printf("P(exam reply): %.3f with the newest turn kept, %.3f with pasta only%n",
+    System.out.printf(
+        "P(exam reply): %.3f with the newest turn kept, %.3f with pasta only%n",
         newestKept, oldestKept);
     assertThat(newestKept).isGreaterThan(oldestKept + 0.3f);
 
@@ -111,12 +125,14 @@ class BundledRerankerTest {
     }
     for (Future<Ranking> f : futures) {
       Ranking r = f.get(2, TimeUnit.MINUTES);
-      assertThat(r.ranked()).extracting(ScoredCandidate::candidate)
+      assertThat(r.ranked())
+          .extracting(ScoredCandidate::candidate)
           .containsExactlyElementsOf(
               expected.ranked().stream().map(ScoredCandidate::candidate).toList());
       for (int i = 0; i < r.size(); i++) {
-        assertThat(Math.abs(r.ranked().get(i).probability()
-            - expected.ranked().get(i).probability())).isLessThanOrEqualTo(1e-5f);
+        assertThat(
+                Math.abs(r.ranked().get(i).probability() - expected.ranked().get(i).probability()))
+            .isLessThanOrEqualTo(1e-5f);
       }
     }
     pool.shutdown();
@@ -127,8 +143,8 @@ class BundledRerankerTest {
   void twoWorkersShareOneModelAndGiveTheSameAnswers() throws Exception {
     Ranking expected = bundled.rank(EXAM, CANDIDATES);
     ExecutorService pool = Executors.newFixedThreadPool(16);
-    try (Reranker two = Reranker.builder().model(RerankerModel.bundled()).workersPerDevice(2)
-        .build()) {
+    try (Reranker two =
+        Reranker.builder().model(RerankerModel.bundled()).workersPerDevice(2).build()) {
       assertThat(two.toString()).contains("workersPerDevice=2");
       assertThat(workerThreads()).contains("reranker-worker-1");
       List<Future<Ranking>> futures = new ArrayList<>();
@@ -139,8 +155,10 @@ class BundledRerankerTest {
         Ranking r = f.get(2, TimeUnit.MINUTES);
         assertSameOrder(r, expected);
         for (int i = 0; i < r.size(); i++) {
-          assertThat(Math.abs(r.ranked().get(i).probability()
-              - expected.ranked().get(i).probability())).isLessThanOrEqualTo(1e-5f);
+          assertThat(
+                  Math.abs(
+                      r.ranked().get(i).probability() - expected.ranked().get(i).probability()))
+              .isLessThanOrEqualTo(1e-5f);
         }
       }
     } finally {
@@ -150,8 +168,10 @@ class BundledRerankerTest {
   }
 
   private static List<String> workerThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .toList();
   }
 
   @Test
@@ -162,8 +182,8 @@ class BundledRerankerTest {
     Files.copy(fixture.resolve("config.json"), tiny.resolve("config.json"));
     Files.copy(fixture.resolve("model.safetensors"), tiny.resolve("model.safetensors"));
     Files.writeString(tiny.resolve("tokenizer.json"), BundledModel.tokenizerJson());
-    try (Reranker cross = Reranker.builder().model(tiny).maxBatchDelay(Duration.ofMillis(1))
-        .build()) {
+    try (Reranker cross =
+        Reranker.builder().model(tiny).maxBatchDelay(Duration.ofMillis(1)).build()) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<Ranking>> a = new ArrayList<>();
       List<Future<Ranking>> b = new ArrayList<>();
@@ -185,14 +205,16 @@ class BundledRerankerTest {
   }
 
   static void assertSameOrder(Ranking actual, Ranking expected) {
-    assertThat(actual.ranked()).extracting(ScoredCandidate::candidate).containsExactlyElementsOf(
-        expected.ranked().stream().map(ScoredCandidate::candidate).toList());
+    assertThat(actual.ranked())
+        .extracting(ScoredCandidate::candidate)
+        .containsExactlyElementsOf(
+            expected.ranked().stream().map(ScoredCandidate::candidate).toList());
   }
 
   @Test
   void maxSeqLenBeyondTheModelIsRejected(@TempDir Path tmp) throws IOException {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Reranker.builder()
-            .model(RerankerModel.bundled()).maxSeqLen(1024).build())
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Reranker.builder().model(RerankerModel.bundled()).maxSeqLen(1024).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("maxSeqLen (1024) exceeds the model's 512 positions");
   }

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fast, exact stand-in for the model: the raw score of a reply is its length in chars. A reply
- * equal to {@link #POISON} makes its whole batch throw; {@link #block()} holds batches until
- * {@link #release()}.
+ * equal to {@link #POISON} makes its whole batch throw; {@link #block()} holds batches until {@link
+ * #release()}.
  */
 final class FakeScorer implements Scorer {
   static final String POISON = "☠ poison";

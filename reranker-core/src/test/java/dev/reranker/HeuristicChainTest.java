@@ -34,10 +34,13 @@ class HeuristicChainTest {
       @Override
       public CompletionStage<Ranking> apply(RerankRequest request, Chain chain) {
         log.add(name + ":before");
-        return chain.proceed(request).thenApply(ranking -> {
-          log.add(name + ":after");
-          return ranking;
-        });
+        return chain
+            .proceed(request)
+            .thenApply(
+                ranking -> {
+                  log.add(name + ":after");
+                  return ranking;
+                });
       }
 
       @Override
@@ -77,8 +80,16 @@ class HeuristicChainTest {
     assertThat(viaAndThen).hasToString("chain[a, b, c, d]");
     assertThat(viaChain).hasToString("chain[a, b, c, d]");
     viaAndThen.apply(REQUEST, MODEL).toCompletableFuture().join();
-    assertThat(log).containsExactly(
-        "a:before", "b:before", "c:before", "d:before", "d:after", "c:after", "b:after", "a:after");
+    assertThat(log)
+        .containsExactly(
+            "a:before",
+            "b:before",
+            "c:before",
+            "d:before",
+            "d:after",
+            "c:after",
+            "b:after",
+            "a:after");
   }
 
   @Test
@@ -104,8 +115,7 @@ class HeuristicChainTest {
   @Test
   void heuristicReturningNullIsNamed() {
     List<String> log = new ArrayList<>();
-    Heuristic chain =
-        Heuristic.chain(List.of(logging("outer", log), returning("broken", null)));
+    Heuristic chain = Heuristic.chain(List.of(logging("outer", log), returning("broken", null)));
 
     assertThatThrownBy(() -> chain.apply(REQUEST, MODEL))
         .isInstanceOf(NullPointerException.class)
@@ -131,8 +141,13 @@ class HeuristicChainTest {
   @Test
   void rerankerFailsTheRequestOnANullRanking() {
     Heuristic lossy = returning("lossy", CompletableFuture.completedFuture(null));
-    try (Reranker reranker = Reranker.builder().scorer(FakeScorer.byLength())
-        .heuristics(Heuristic.identity()).heuristics(lossy).executor(Runnable::run).build()) {
+    try (Reranker reranker =
+        Reranker.builder()
+            .scorer(FakeScorer.byLength())
+            .heuristics(Heuristic.identity())
+            .heuristics(lossy)
+            .executor(Runnable::run)
+            .build()) {
       assertThatThrownBy(() -> reranker.rank(RerankerTest.DIALOG, List.of(Candidate.of("hi"))))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("heuristic lossy at chain index 0 completed with a null ranking");
@@ -142,13 +157,17 @@ class HeuristicChainTest {
   @Test
   void builderCallsAccumulateOutermostFirst() {
     List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (Reranker reranker = Reranker.builder().scorer(FakeScorer.byLength())
-        .heuristics(logging("a", log)).heuristics(logging("b", log), logging("c", log))
-        .executor(Runnable::run).build()) {
+    try (Reranker reranker =
+        Reranker.builder()
+            .scorer(FakeScorer.byLength())
+            .heuristics(logging("a", log))
+            .heuristics(logging("b", log), logging("c", log))
+            .executor(Runnable::run)
+            .build()) {
       Ranking ranking = reranker.rank(RerankerTest.DIALOG, List.of(Candidate.of("hi")));
       assertThat(ranking.ranked()).extracting(ScoredCandidate::text).containsExactly("hi");
     }
-    assertThat(log).containsExactly(
-        "a:before", "b:before", "c:before", "c:after", "b:after", "a:after");
+    assertThat(log)
+        .containsExactly("a:before", "b:before", "c:before", "c:after", "b:after", "a:after");
   }
 }

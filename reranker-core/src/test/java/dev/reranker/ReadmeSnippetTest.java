@@ -12,31 +12,38 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md's snippets, compiled and run: if this test compiles, the README's API is real. Keep
- * the regions below and the README's code blocks word for word the same ({@link
+ * README.md's snippets, compiled and run: if this test compiles, the README's API is real. Keep the
+ * regions below and the README's code blocks word for word the same ({@link
  * #readmeContainsTheSnippet} checks it).
  */
 class ReadmeSnippetTest {
   static final List<Candidate> candidates =
-      List.of(Candidate.retrieval("You will do great, you prepared well."),
+      List.of(
+          Candidate.retrieval("You will do great, you prepared well."),
           Candidate.generative("I like trains."));
 
   @Test
   void builderSnippetRuns() throws Exception {
     // @start region="builder"
-    try (Reranker reranker = Reranker.builder()
-            .model(RerankerModel.bundled())            // or .model(Path.of("my-checkpoint"))
-            .maxSeqLen(80).maxReplyTokens(20)
-            .batchSize(32).maxBatchDelay(Duration.ofMillis(5))
+    try (Reranker reranker =
+        Reranker.builder()
+            .model(RerankerModel.bundled()) // or .model(Path.of("my-checkpoint"))
+            .maxSeqLen(80)
+            .maxReplyTokens(20)
+            .batchSize(32)
+            .maxBatchDelay(Duration.ofMillis(5))
             .maxQueuedPairs(10_000)
             .mixedPrecision(true)
             .build()) {
-      Dialog dialog = Dialog.of(Turn.user("Just anxious and tired"), Turn.bot("Still worried about tomorrow?"),
-          Turn.user("Yes, I have an exam"));
-      Ranking ranking = reranker.rank(dialog, candidates);          // candidates: List<Candidate>
+      Dialog dialog =
+          Dialog.of(
+              Turn.user("Just anxious and tired"),
+              Turn.bot("Still worried about tomorrow?"),
+              Turn.user("Yes, I have an exam"));
+      Ranking ranking = reranker.rank(dialog, candidates); // candidates: List<Candidate>
       CompletableFuture<Ranking> later = reranker.rankAsync(dialog, candidates);
-      float p = reranker.score(dialog, "You will do great, you prepared well.");   // P(upvote)
-    // @end
+      float p = reranker.score(dialog, "You will do great, you prepared well."); // P(upvote)
+      // @end
       assertThat(ranking.best()).isPresent();
       assertThat(later.get().best().orElseThrow().candidate())
           .isEqualTo(ranking.best().orElseThrow().candidate());
@@ -47,10 +54,13 @@ class ReadmeSnippetTest {
   @Test
   void modelSnippetCompiles() {
     // @start region="models"
-    RerankerModel.bundled();                          // pretrained all-MiniLM-L6-v2 (bi-encoder)
-    RerankerModel.checkpoint(Path.of("my-bert"));     // a HuggingFace BERT checkpoint folder
-    RerankerModel.torchScript(Path.of("model.pt"), Path.of("tokenizer.json"),
-        ModelKind.CROSS_ENCODER, List.of("downvote", "upvote"));   // anything exported from Python
+    RerankerModel.bundled(); // pretrained all-MiniLM-L6-v2 (bi-encoder)
+    RerankerModel.checkpoint(Path.of("my-bert")); // a HuggingFace BERT checkpoint folder
+    RerankerModel.torchScript(
+        Path.of("model.pt"),
+        Path.of("tokenizer.json"),
+        ModelKind.CROSS_ENCODER,
+        List.of("downvote", "upvote")); // anything exported from Python
     // @end
   }
 
@@ -65,7 +75,8 @@ class ReadmeSnippetTest {
       String indent = "    ";
       StringBuilder unindented = new StringBuilder();
       for (String line : body.split("\n", -1)) {
-        unindented.append(line.startsWith(indent) ? line.substring(indent.length()) : line)
+        unindented
+            .append(line.startsWith(indent) ? line.substring(indent.length()) : line)
             .append('\n');
       }
       String snippet = unindented.toString().strip();

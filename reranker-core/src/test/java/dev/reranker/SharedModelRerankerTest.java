@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Rerankers over a model loaded once: sharing it, and never freeing a model under a running
- * forward on close.
+ * Rerankers over a model loaded once: sharing it, and never freeing a model under a running forward
+ * on close.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SharedModelRerankerTest {
@@ -36,7 +35,9 @@ class SharedModelRerankerTest {
 
   static final Dialog DIALOG = Dialog.of(Turn.user("Yes, I have an exam tomorrow"));
   static final List<Candidate> CANDIDATES =
-      List.of(Candidate.of("You will do great, you prepared well."), Candidate.of("I like pizza."),
+      List.of(
+          Candidate.of("You will do great, you prepared well."),
+          Candidate.of("I like pizza."),
           Candidate.of("Try to get some sleep before the exam."));
 
   @BeforeAll
@@ -152,8 +153,7 @@ class SharedModelRerankerTest {
     assertThatThrownBy(() -> running.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(RerankerClosedException.class);
-    assertThat(log)
-        .contains("WARN", "leaking the native memory of 1 model(s) and the tokenizer");
+    assertThat(log).contains("WARN", "leaking the native memory of 1 model(s) and the tokenizer");
 
     gated.release();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -182,8 +182,11 @@ class SharedModelRerankerTest {
   private static void assertSameScores(Ranking actual, Ranking expected) {
     assertThat(actual.size()).isEqualTo(expected.size());
     for (ScoredCandidate c : expected.ranked()) {
-      ScoredCandidate same = actual.ranked().stream()
-          .filter(s -> s.candidate().equals(c.candidate())).findFirst().orElseThrow();
+      ScoredCandidate same =
+          actual.ranked().stream()
+              .filter(s -> s.candidate().equals(c.candidate()))
+              .findFirst()
+              .orElseThrow();
       assertThat(Math.abs(same.probability() - c.probability())).isLessThanOrEqualTo(1e-5f);
     }
   }

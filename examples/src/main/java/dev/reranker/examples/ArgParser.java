@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A hand-written parser for every command's options: {@code --name value}, {@code
- * --name=value}, repeatable, and value-less flags. Hand-written because the commands need little
- * (no subcommand trees, no type converters) and must fail with exactly one line on stderr, which
- * picocli's default handler (message plus usage) does not do without overriding it.
+ * A hand-written parser for every command's options: {@code --name value}, {@code --name=value},
+ * repeatable, and value-less flags. Hand-written because the commands need little (no subcommand
+ * trees, no type converters) and must fail with exactly one line on stderr, which picocli's default
+ * handler (message plus usage) does not do without overriding it.
  *
  * <p>A value that is itself one of the command's option names is taken as a missing value, so
  * {@code --candidate --json} says "needs a value" instead of ranking the text "--json".
@@ -129,14 +129,14 @@ final class ArgParser {
       } catch (NumberFormatException e) {
         // reported below, with the range
       }
-      throw fail(name + " must be an integer in [" + min + ", " + max + "], but was '"
-          + text.get() + "'");
+      throw fail(
+          name + " must be an integer in [" + min + ", " + max + "], but was '" + text.get() + "'");
     }
 
     /**
-     * Returns a single-valued option converted by {@code convert}, or empty when absent; a value
-     * it rejects ({@link IllegalArgumentException}) is a usage error saying the option must be
-     * {@code what} ("an integer").
+     * Returns a single-valued option converted by {@code convert}, or empty when absent; a value it
+     * rejects ({@link IllegalArgumentException}) is a usage error saying the option must be {@code
+     * what} ("an integer").
      */
     <T> Optional<T> value(String name, String what, Function<String, T> convert)
         throws UsageException {
@@ -157,7 +157,9 @@ final class ArgParser {
       for (E constant : type.getEnumConstants()) {
         names.add(constant.name().toLowerCase(Locale.ROOT));
       }
-      return value(name, "one of " + String.join(", ", names),
+      return value(
+          name,
+          "one of " + String.join(", ", names),
           v -> Enum.valueOf(type, v.toUpperCase(Locale.ROOT)));
     }
 
@@ -174,9 +176,12 @@ final class ArgParser {
         throw fail("--model '" + text.get() + "' is not a valid path");
       }
       if (!Files.isDirectory(path)) {
-        throw fail(Files.exists(path)
-            ? "--model '" + path + "' is not a folder (expected a HuggingFace checkpoint folder)"
-            : "--model '" + path + "' does not exist");
+        throw fail(
+            Files.exists(path)
+                ? "--model '"
+                    + path
+                    + "' is not a folder (expected a HuggingFace checkpoint folder)"
+                : "--model '" + path + "' does not exist");
       }
       return Optional.of(path);
     }

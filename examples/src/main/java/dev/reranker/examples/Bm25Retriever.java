@@ -41,9 +41,9 @@ import org.apache.lucene.store.Directory;
  * The retrieval source: BM25 search (Lucene) over a {@link ReplyCorpus}, queried with the dialog's
  * latest turns. Thread-safe; close it to free the in-memory index.
  *
- * <p>Why BM25 and not embeddings: retrieval stays cheap (well under a millisecond for a few
- * hundred replies) and independent of the reranker's model, so every BERT forward pass goes to
- * reranking, as in the production design; the reranker then judges what retrieval found.
+ * <p>Why BM25 and not embeddings: retrieval stays cheap (well under a millisecond for a few hundred
+ * replies) and independent of the reranker's model, so every BERT forward pass goes to reranking,
+ * as in the production design; the reranker then judges what retrieval found.
  *
  * <p>The query weights the user's last message fully and the two turns before it by {@value
  * #EARLIER_TURN_WEIGHT}, so a short answer ("yes, tomorrow") still finds replies about the topic
@@ -56,8 +56,8 @@ public final class Bm25Retriever implements CandidateGenerator, AutoCloseable {
 
   /**
    * Lucene's English stop words plus the pronouns, auxiliaries and contractions that fill chat
-   * messages. Lucene's list (33 words) is made for documents and keeps "i", "you" and "have",
-   * which then match nearly every reply in a companion corpus and drown the topic words.
+   * messages. Lucene's list (33 words) is made for documents and keeps "i", "you" and "have", which
+   * then match nearly every reply in a companion corpus and drown the topic words.
    */
   static final CharArraySet CHAT_STOP_WORDS = chatStopWords();
 
@@ -92,13 +92,15 @@ public final class Bm25Retriever implements CandidateGenerator, AutoCloseable {
 
   private static CharArraySet chatStopWords() {
     CharArraySet words = new CharArraySet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
-    words.addAll(List.of("i", "me", "my", "mine", "myself", "you", "your", "yours", "we", "our",
-        "he", "him", "his", "she", "her", "its", "am", "been", "being", "have", "has", "had",
-        "do", "does", "did", "so", "just", "what", "how", "can", "could", "would", "should",
-        "about", "all", "from", "there", "here", "im", "i'm", "i've", "i'll", "i'd", "you're",
-        "you've", "you'll", "you'd", "it's", "that's", "what's", "can't", "don't", "didn't",
-        "doesn't", "won't", "isn't", "wasn't", "aren't", "really", "very", "too", "also", "yes",
-        "oh", "ok", "okay", "hey", "hi", "um", "well", "any", "some", "now", "one"));
+    words.addAll(
+        List.of(
+            "i", "me", "my", "mine", "myself", "you", "your", "yours", "we", "our", "he", "him",
+            "his", "she", "her", "its", "am", "been", "being", "have", "has", "had", "do", "does",
+            "did", "so", "just", "what", "how", "can", "could", "would", "should", "about", "all",
+            "from", "there", "here", "im", "i'm", "i've", "i'll", "i'd", "you're", "you've",
+            "you'll", "you'd", "it's", "that's", "what's", "can't", "don't", "didn't", "doesn't",
+            "won't", "isn't", "wasn't", "aren't", "really", "very", "too", "also", "yes", "oh",
+            "ok", "okay", "hey", "hi", "um", "well", "any", "some", "now", "one"));
     return CharArraySet.unmodifiableSet(words);
   }
 
@@ -125,17 +127,21 @@ public final class Bm25Retriever implements CandidateGenerator, AutoCloseable {
       return List.of();
     }
     BooleanQuery.Builder query = new BooleanQuery.Builder();
-    weights.forEach((term, weight) -> query.add(
-        new BoostQuery(new TermQuery(new Term(TEXT, term)), weight), BooleanClause.Occur.SHOULD));
+    weights.forEach(
+        (term, weight) ->
+            query.add(
+                new BoostQuery(new TermQuery(new Term(TEXT, term)), weight),
+                BooleanClause.Occur.SHOULD));
     try {
       TopDocs top = searcher.search(query.build(), limit);
       StoredFields stored = searcher.storedFields();
       List<Candidate> found = new ArrayList<>(top.scoreDocs.length);
       for (ScoreDoc hit : top.scoreDocs) {
         int index = stored.document(hit.doc).getField(DOC).numericValue().intValue();
-        found.add(Candidate.retrieval(corpus.replies().get(index))
-            .withMetadata("doc", Integer.toString(index))
-            .withMetadata("bm25", String.format(Locale.ROOT, "%.2f", hit.score)));
+        found.add(
+            Candidate.retrieval(corpus.replies().get(index))
+                .withMetadata("doc", Integer.toString(index))
+                .withMetadata("bm25", String.format(Locale.ROOT, "%.2f", hit.score)));
       }
       return found;
     } catch (IOException e) {

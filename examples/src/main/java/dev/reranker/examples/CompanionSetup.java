@@ -40,8 +40,8 @@ public final class CompanionSetup {
   }
 
   /**
-   * Returns a builder with the model ({@code checkpoint}, or the bundled model if null) and
-   * {@link #heuristics()}; the caller sets batching and builds.
+   * Returns a builder with the model ({@code checkpoint}, or the bundled model if null) and {@link
+   * #heuristics()}; the caller sets batching and builds.
    */
   public static Reranker.Builder builder(@Nullable Path checkpoint) {
     return Reranker.builder()

@@ -27,13 +27,20 @@ final class DemoCommand {
     List<Scenarios.Scenario> scenarios = Scenarios.all();
     Reranker reranker = rerankers.open(CompanionSetup.builder(model));
     try (Bm25Retriever retriever = Bm25Retriever.over(ReplyCorpus.bundled())) {
-      ReplyPipeline pipeline = ReplyPipeline.builder(reranker)
-          .source(retriever, RETRIEVED)
-          .source(TemplateGenerator.withFaults(), GENERATED)
-          .build();
-      out.println("reranker demo: " + scenarios.size() + " companion-bot dialogs; candidates from "
-          + "BM25 retrieval over " + retriever.size() + " replies and a template generator; "
-          + "model " + (model == null ? "bundled all-MiniLM-L6-v2" : model));
+      ReplyPipeline pipeline =
+          ReplyPipeline.builder(reranker)
+              .source(retriever, RETRIEVED)
+              .source(TemplateGenerator.withFaults(), GENERATED)
+              .build();
+      out.println(
+          "reranker demo: "
+              + scenarios.size()
+              + " companion-bot dialogs; candidates from "
+              + "BM25 retrieval over "
+              + retriever.size()
+              + " replies and a template generator; "
+              + "model "
+              + (model == null ? "bundled all-MiniLM-L6-v2" : model));
       out.println();
       RerankerStats before = reranker.stats();
       long start = System.nanoTime();
@@ -53,8 +60,14 @@ final class DemoCommand {
       RerankerStats after = reranker.stats();
       long batches = after.batches() - before.batches();
       long pairs = after.scoredPairs() - before.scoredPairs();
-      out.printf(Locale.ROOT, "%d dialogs ranked in %d ms: %d pairs scored in %d batches "
-              + "(mean %.1f pairs per batch)%n", scenarios.size(), millis, pairs, batches,
+      out.printf(
+          Locale.ROOT,
+          "%d dialogs ranked in %d ms: %d pairs scored in %d batches "
+              + "(mean %.1f pairs per batch)%n",
+          scenarios.size(),
+          millis,
+          pairs,
+          batches,
           batches == 0 ? 0.0 : (double) pairs / batches);
       return 0;
     } finally {

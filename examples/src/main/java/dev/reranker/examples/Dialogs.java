@@ -11,8 +11,8 @@ final class Dialogs {
 
   /**
    * Returns the dialog of {@code context}, oldest first, alternating user and bot and ending with
-   * the user: speakers are assigned backwards from the end, so the last turn is the user's
-   * whatever the count. {@code persona} becomes the bot's persona facts.
+   * the user: speakers are assigned backwards from the end, so the last turn is the user's whatever
+   * the count. {@code persona} becomes the bot's persona facts.
    */
   static Dialog fromContext(List<String> context, List<String> persona) {
     List<Turn> turns = new ArrayList<>(context.size());

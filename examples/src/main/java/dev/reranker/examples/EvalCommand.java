@@ -49,17 +49,20 @@ final class EvalCommand {
     Optional<Integer> maxSeqLen = o.value("--max-seq-len", "an integer", Integer::parseInt);
     try {
       DatasetSplit split = data.split(out);
-      List<ReactionRecord> records = switch (which) {
-        case "val" -> split.validation();
-        case "train" -> split.train();
-        default -> {
-          List<ReactionRecord> all = new ArrayList<>(split.train());
-          all.addAll(split.validation());
-          yield all;
-        }
-      };
-      RerankerModel spec = model.equals("bundled")
-          ? RerankerModel.bundled() : RerankerModel.checkpoint(Path.of(model));
+      List<ReactionRecord> records =
+          switch (which) {
+            case "val" -> split.validation();
+            case "train" -> split.train();
+            default -> {
+              List<ReactionRecord> all = new ArrayList<>(split.train());
+              all.addAll(split.validation());
+              yield all;
+            }
+          };
+      RerankerModel spec =
+          model.equals("bundled")
+              ? RerankerModel.bundled()
+              : RerankerModel.checkpoint(Path.of(model));
       Reranker.Builder builder = Reranker.builder().model(spec);
       batchSize.ifPresent(builder::batchSize);
       maxSeqLen.ifPresent(builder::maxSeqLen);
@@ -71,25 +74,43 @@ final class EvalCommand {
       }
       print(which, records, report, (System.nanoTime() - start) / 1e9, out);
       return 0;
-    } catch (MalformedReactionLogException | ModelLoadException | UncheckedIOException
-        | IllegalArgumentException | IllegalStateException e) {
+    } catch (MalformedReactionLogException
+        | ModelLoadException
+        | UncheckedIOException
+        | IllegalArgumentException
+        | IllegalStateException e) {
       return ReactionData.failed(e, err);
     }
   }
 
-  private static void print(String which, List<ReactionRecord> records, EvaluationReport report,
-      double seconds, PrintStream out) {
-    out.printf(Locale.ROOT, "split:       %s, %d records (%d rated, %.1f%% upvotes)%n", which,
-        records.size(), report.examples(),
+  private static void print(
+      String which,
+      List<ReactionRecord> records,
+      EvaluationReport report,
+      double seconds,
+      PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "split:       %s, %d records (%d rated, %.1f%% upvotes)%n",
+        which,
+        records.size(),
+        report.examples(),
         report.examples() == 0 ? 0.0 : 100.0 * report.positives() / report.examples());
     out.printf(Locale.ROOT, "AUC:         %.4f%n", report.auc());
     out.printf(Locale.ROOT, "accuracy:    %.4f%n", report.accuracy());
     out.printf(Locale.ROOT, "log loss:    %.4f%n", report.logLoss());
-    out.printf(Locale.ROOT, "ECE:         %.4f (%d equal-width bins)%n", report.ece(),
+    out.printf(
+        Locale.ROOT,
+        "ECE:         %.4f (%d equal-width bins)%n",
+        report.ece(),
         BinaryMetrics.DEFAULT_ECE_BINS);
     if (report.groups() > 0) {
-      out.printf(Locale.ROOT, "hits@1/%.1f:  %.4f (%d contexts with 2+ candidates)%n",
-          report.candidatesPerGroup(), report.hitsAt1(), report.groups());
+      out.printf(
+          Locale.ROOT,
+          "hits@1/%.1f:  %.4f (%d contexts with 2+ candidates)%n",
+          report.candidatesPerGroup(),
+          report.hitsAt1(),
+          report.groups());
       out.printf(Locale.ROOT, "MRR:         %.4f%n", report.mrr());
     } else {
       out.println("hits@1, MRR: n/a (no context has two or more rated candidates)");
@@ -103,8 +124,9 @@ final class EvalCommand {
     }
     Path config = Path.of(model).resolve("config.json");
     try {
-      JsonObject json = JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      JsonObject json =
+          JsonParser.parseString(Files.readString(config, StandardCharsets.UTF_8))
+              .getAsJsonObject();
       if (json.has("reranker_calibration")) {
         JsonObject c = json.getAsJsonObject("reranker_calibration");
         return "saved calibration: scale " + c.get("scale") + ", bias " + c.get("bias");

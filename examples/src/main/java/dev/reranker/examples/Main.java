@@ -15,7 +15,8 @@ import java.util.List;
  * arguments (with exactly one line on stderr).
  */
 public final class Main {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar reranker-examples.jar COMMAND [OPTIONS]
 
         demo  [--model PATH]
@@ -56,10 +57,10 @@ public final class Main {
   public static void main(String[] args) {
     System.setProperty("offline", "true"); // before anything touches DJL: never reach the network
     // UTF-8 whatever the platform's console encoding, so that JSON and replies survive intact.
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
-        StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
-        StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     int code = new Main(out, err, RerankerFactory.BUILDING).run(args);
     out.flush();
     System.exit(code);
@@ -80,8 +81,11 @@ public final class Main {
         case "train" -> TrainCommand.run(rest, out, err);
         case "eval" -> EvalCommand.run(rest, out, err);
         case "help", "--help", "-h" -> throw UsageException.help();
-        default -> usageError("unknown command '" + all.get(0)
-            + "': expected demo, rank, serve, train or eval (see --help)");
+        default ->
+            usageError(
+                "unknown command '"
+                    + all.get(0)
+                    + "': expected demo, rank, serve, train or eval (see --help)");
       };
     } catch (UsageException e) {
       if (e.isHelp()) {

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders {@link RerankerStats} in the Prometheus text exposition format (version 0.0.4):
- * counters end in {@code _total}, gauges are plain, latencies are summaries in seconds with
- * {@code quantile} labels, {@code _sum} and {@code _count}, plus a {@code _max} gauge.
+ * Renders {@link RerankerStats} in the Prometheus text exposition format (version 0.0.4): counters
+ * end in {@code _total}, gauges are plain, latencies are summaries in seconds with {@code quantile}
+ * labels, {@code _sum} and {@code _count}, plus a {@code _max} gauge.
  */
 final class PrometheusMetrics {
   private PrometheusMetrics() {}
@@ -19,35 +19,52 @@ final class PrometheusMetrics {
    */
   static String render(RerankerStats s, Map<Integer, Long> responses) {
     StringBuilder out = new StringBuilder(4096);
-    counter(out, "reranker_requests_total", "Rerank requests accepted into the queue.",
-        s.requests());
-    counter(out, "reranker_pairs_total", "(dialog, candidate) pairs accepted into the queue.",
+    counter(
+        out, "reranker_requests_total", "Rerank requests accepted into the queue.", s.requests());
+    counter(
+        out,
+        "reranker_pairs_total",
+        "(dialog, candidate) pairs accepted into the queue.",
         s.pairs());
     counter(out, "reranker_batches_total", "Batches run by the model.", s.batches());
     counter(out, "reranker_scored_pairs_total", "Pairs the model scored.", s.scoredPairs());
-    counter(out, "reranker_rejected_total", "Requests rejected because the queue was full.",
+    counter(
+        out,
+        "reranker_rejected_total",
+        "Requests rejected because the queue was full.",
         s.rejected());
-    counter(out, "reranker_timed_out_total", "Requests that missed their deadline.",
-        s.timedOut());
-    counter(out, "reranker_cancelled_total", "Requests cancelled by their caller.",
-        s.cancelled());
+    counter(out, "reranker_timed_out_total", "Requests that missed their deadline.", s.timedOut());
+    counter(out, "reranker_cancelled_total", "Requests cancelled by their caller.", s.cancelled());
     counter(out, "reranker_failed_total", "Requests failed by a model fault.", s.failed());
     gauge(out, "reranker_queue_depth", "Pairs waiting in the queue.", s.queueDepth());
-    gauge(out, "reranker_batch_size_limit", "The configured largest batch, in pairs.",
-        s.batchSize());
-    gauge(out, "reranker_batch_size_mean", "Mean pairs per batch since start.",
-        s.meanBatchSize());
-    gauge(out, "reranker_batch_fill_mean", "Mean fraction of the batch size batches held.",
+    gauge(
+        out, "reranker_batch_size_limit", "The configured largest batch, in pairs.", s.batchSize());
+    gauge(out, "reranker_batch_size_mean", "Mean pairs per batch since start.", s.meanBatchSize());
+    gauge(
+        out,
+        "reranker_batch_fill_mean",
+        "Mean fraction of the batch size batches held.",
         s.meanBatchFill());
-    summary(out, "reranker_queue_wait_seconds",
-        "Time from a pair's arrival to the start of its batch.", s.queueWait());
+    summary(
+        out,
+        "reranker_queue_wait_seconds",
+        "Time from a pair's arrival to the start of its batch.",
+        s.queueWait());
     summary(out, "reranker_inference_seconds", "Time of one batch in the model.", s.inference());
-    summary(out, "reranker_request_seconds", "Time from a request's arrival to its answer.",
+    summary(
+        out,
+        "reranker_request_seconds",
+        "Time from a request's arrival to its answer.",
         s.endToEnd());
     out.append("# HELP reranker_http_responses_total HTTP answers sent, by status code.\n");
     out.append("# TYPE reranker_http_responses_total counter\n");
-    responses.forEach((code, n) -> out.append("reranker_http_responses_total{code=\"")
-        .append(code).append("\"} ").append(n).append('\n'));
+    responses.forEach(
+        (code, n) ->
+            out.append("reranker_http_responses_total{code=\"")
+                .append(code)
+                .append("\"} ")
+                .append(n)
+                .append('\n'));
     return out.toString();
   }
 
@@ -73,8 +90,12 @@ final class PrometheusMetrics {
   }
 
   private static void quantile(StringBuilder out, String name, String q, Duration value) {
-    out.append(name).append("{quantile=\"").append(q).append("\"} ")
-        .append(number(seconds(value))).append('\n');
+    out.append(name)
+        .append("{quantile=\"")
+        .append(q)
+        .append("\"} ")
+        .append(number(seconds(value)))
+        .append('\n');
   }
 
   private static void header(StringBuilder out, String name, String help, String type) {

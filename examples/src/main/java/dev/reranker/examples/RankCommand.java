@@ -24,13 +24,15 @@ final class RankCommand {
 
   static int run(List<String> args, PrintStream out, RerankerFactory rerankers)
       throws UsageException {
-    ArgParser parser = new ArgParser("rank",
-        Set.of("--context", "--persona", "--candidate", "--model"), Set.of("--json"));
+    ArgParser parser =
+        new ArgParser(
+            "rank", Set.of("--context", "--persona", "--candidate", "--model"), Set.of("--json"));
     ArgParser.Parsed options = parser.parse(args);
     List<String> context = options.all("--context");
     if (context.isEmpty()) {
-      throw parser.fail("no --context given: give the dialog's turns, oldest first, the last "
-          + "one the user's");
+      throw parser.fail(
+          "no --context given: give the dialog's turns, oldest first, the last "
+              + "one the user's");
     }
     List<String> texts = options.all("--candidate");
     if (texts.isEmpty()) {

@@ -27,9 +27,12 @@ final class RankingJson {
 
   static JsonObject of(Ranking ranking) {
     JsonObject json = new JsonObject();
-    json.add("best", ranking.best()
-        .<JsonElement>map(c -> new JsonPrimitive(c.text()))
-        .orElse(JsonNull.INSTANCE));
+    json.add(
+        "best",
+        ranking
+            .best()
+            .<JsonElement>map(c -> new JsonPrimitive(c.text()))
+            .orElse(JsonNull.INSTANCE));
     json.add("ranked", candidates(ranking.ranked()));
     json.add("dropped", candidates(ranking.dropped()));
     return json;

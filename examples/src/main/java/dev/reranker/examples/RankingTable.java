@@ -52,10 +52,16 @@ final class RankingTable {
     out.println("  => chosen: " + ranking.best().map(ScoredCandidate::text).orElse("(none)"));
   }
 
-  private static void printRow(String rank, ScoredCandidate c, String row, String indent,
-      PrintStream out) {
-    out.printf(Locale.ROOT, row, rank, c.candidate().source().tag(), number(c.probability(), 3),
-        number(c.score(), 3), c.text().isEmpty() ? "(empty)" : c.text());
+  private static void printRow(
+      String rank, ScoredCandidate c, String row, String indent, PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        row,
+        rank,
+        c.candidate().source().tag(),
+        number(c.probability(), 3),
+        number(c.score(), 3),
+        c.text().isEmpty() ? "(empty)" : c.text());
     for (Verdict v : c.verdicts()) {
       out.println(indent + v);
     }

@@ -45,10 +45,14 @@ final class ReactionData {
         throw parser.fail(e.getMessage() + "; pass --format jsonl|tsv");
       }
     }
-    long seed = options.value("--seed", "an integer", Long::parseLong)
-        .orElse(RerankerTrainer.Builder.DEFAULT_SEED);
-    double fraction = options.value("--val-fraction", "a number", Double::parseDouble)
-        .orElse(DEFAULT_VAL_FRACTION);
+    long seed =
+        options
+            .value("--seed", "an integer", Long::parseLong)
+            .orElse(RerankerTrainer.Builder.DEFAULT_SEED);
+    double fraction =
+        options
+            .value("--val-fraction", "a number", Double::parseDouble)
+            .orElse(DEFAULT_VAL_FRACTION);
     if (!(fraction >= 0 && fraction < 1)) {
       throw parser.fail("--val-fraction must be in [0, 1), but was " + fraction);
     }
@@ -75,10 +79,19 @@ final class ReactionData {
   DatasetSplit split(PrintStream out) {
     ReactionLog log = ReactionLog.read(data, format);
     DatasetSplit split = log.split(fraction, seed);
-    out.printf(Locale.ROOT, "data:        %s: %d records from %d dialogs; split by dialog "
+    out.printf(
+        Locale.ROOT,
+        "data:        %s: %d records from %d dialogs; split by dialog "
             + "(seed %d, fraction %.2f): %d train (%d dialogs), %d validation (%d dialogs)%n",
-        data, log.size(), dialogs(log.records()), seed, fraction, split.train().size(),
-        dialogs(split.train()), split.validation().size(), dialogs(split.validation()));
+        data,
+        log.size(),
+        dialogs(log.records()),
+        seed,
+        fraction,
+        split.train().size(),
+        dialogs(split.train()),
+        split.validation().size(),
+        dialogs(split.validation()));
     return split;
   }
 

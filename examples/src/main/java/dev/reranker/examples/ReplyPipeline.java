@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Ranking ranking = pipeline.reply(dialog);
  * }</pre>
  *
- * <p>A source that throws contributes nothing (and is logged): one source being down must not
- * keep the bot silent while another still has replies.
+ * <p>A source that throws contributes nothing (and is logged): one source being down must not keep
+ * the bot silent while another still has replies.
  */
 public final class ReplyPipeline {
   private static final Logger logger = LoggerFactory.getLogger(ReplyPipeline.class);
@@ -61,19 +61,22 @@ public final class ReplyPipeline {
     for (Entry e : sources) {
       asked.add(
           CompletableFuture.supplyAsync(() -> e.source().generate(dialog, e.limit()), executor)
-              .exceptionally(failure -> {
-                logger.warn("candidate source {} failed; ranking without it", e.source(), failure);
-                return List.of();
-              }));
+              .exceptionally(
+                  failure -> {
+                    logger.warn(
+                        "candidate source {} failed; ranking without it", e.source(), failure);
+                    return List.of();
+                  }));
     }
     return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-        .thenCompose(done -> {
-          List<Candidate> all = new ArrayList<>();
-          asked.forEach(f -> all.addAll(f.join()));
-          return all.isEmpty()
-              ? CompletableFuture.completedFuture(Ranking.of(List.of()))
-              : reranker.rankAsync(dialog, all);
-        });
+        .thenCompose(
+            done -> {
+              List<Candidate> all = new ArrayList<>();
+              asked.forEach(f -> all.addAll(f.join()));
+              return all.isEmpty()
+                  ? CompletableFuture.completedFuture(Ranking.of(List.of()))
+                  : reranker.rankAsync(dialog, all);
+            });
   }
 
   /** As {@link #replyAsync}, waiting for the answer; failures are the reranker's exceptions. */

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Parses the body of {@code POST /rerank}: {@code {"context": [TURN, ...], "persona": [FACT, ...],
- * "candidates": [TEXT or {"text": ..., "source": ...}, ...]}}, persona optional. Failures carry
- * the HTTP status: 400 malformed JSON, 413 over a limit, 422 valid JSON of the wrong shape.
+ * "candidates": [TEXT or {"text": ..., "source": ...}, ...]}}, persona optional. Failures carry the
+ * HTTP status: 400 malformed JSON, 413 over a limit, 422 valid JSON of the wrong shape.
  */
 final class RequestJson {
   /** What a request asks to rank. */
@@ -47,8 +47,10 @@ final class RequestJson {
     JsonObject request = root.getAsJsonObject();
     List<String> context = strings(request, "context", true, limits.maxTurns(), limits);
     if (context.isEmpty()) {
-      throw new Rejected(422, "'context' must not be empty: give the dialog's turns, oldest "
-          + "first, the last one the user's");
+      throw new Rejected(
+          422,
+          "'context' must not be empty: give the dialog's turns, oldest "
+              + "first, the last one the user's");
     }
     List<String> persona = strings(request, "persona", false, limits.maxTurns(), limits);
     List<Candidate> candidates = candidates(request, limits);
@@ -68,8 +70,9 @@ final class RequestJson {
     return root;
   }
 
-  private static List<String> strings(JsonObject request, String field, boolean required,
-      int maxItems, RerankServer.Limits limits) throws Rejected {
+  private static List<String> strings(
+      JsonObject request, String field, boolean required, int maxItems, RerankServer.Limits limits)
+      throws Rejected {
     JsonElement value = request.get(field);
     if (value == null || value.isJsonNull()) {
       if (required) {
@@ -82,8 +85,8 @@ final class RequestJson {
     }
     JsonArray array = value.getAsJsonArray();
     if (array.size() > maxItems) {
-      throw new Rejected(413, "'" + field + "' has " + array.size() + " items, over the limit of "
-          + maxItems);
+      throw new Rejected(
+          413, "'" + field + "' has " + array.size() + " items, over the limit of " + maxItems);
     }
     List<String> out = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
@@ -99,16 +102,20 @@ final class RequestJson {
       throw new Rejected(422, "missing field 'candidates'");
     }
     if (!value.isJsonArray()) {
-      throw new Rejected(422, "'candidates' must be an array of strings or {\"text\", \"source\"} "
-          + "objects");
+      throw new Rejected(
+          422, "'candidates' must be an array of strings or {\"text\", \"source\"} " + "objects");
     }
     JsonArray array = value.getAsJsonArray();
     if (array.isEmpty()) {
       throw new Rejected(422, "'candidates' must not be empty");
     }
     if (array.size() > limits.maxCandidates()) {
-      throw new Rejected(413, "'candidates' has " + array.size() + " items, over the limit of "
-          + limits.maxCandidates());
+      throw new Rejected(
+          413,
+          "'candidates' has "
+              + array.size()
+              + " items, over the limit of "
+              + limits.maxCandidates());
     }
     List<Candidate> out = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
@@ -144,8 +151,14 @@ final class RequestJson {
     }
     String text = value.getAsString();
     if (text.length() > limits.maxTextChars()) {
-      throw new Rejected(413, "'" + where + "' has " + text.length()
-          + " characters, over the limit of " + limits.maxTextChars());
+      throw new Rejected(
+          413,
+          "'"
+              + where
+              + "' has "
+              + text.length()
+              + " characters, over the limit of "
+              + limits.maxTextChars());
     }
     return text;
   }

@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /rerank} with {@code {"context": [TURN, ...], "persona": [FACT, ...],
- *       "candidates": [TEXT or {"text": ..., "source": ...}, ...]}} (context oldest first, the
- *       last turn the user's; persona optional) answers the object of {@code rank --json}
- *       ({@link RankingJson});
+ *       "candidates": [TEXT or {"text": ..., "source": ...}, ...]}} (context oldest first, the last
+ *       turn the user's; persona optional) answers the object of {@code rank --json} ({@link
+ *       RankingJson});
  *   <li>{@code GET /health} answers {@code {"status":"ok"}};
  *   <li>{@code GET /metrics} answers the reranker's stats in Prometheus text format.
  * </ul>
@@ -50,13 +50,13 @@ import org.slf4j.LoggerFactory;
  * method, 413 over a {@link Limits limit}, 422 valid JSON of the wrong shape, 503 overloaded (the
  * reranker's queue is full) or closing, 504 timed out, 500 model fault.
  *
- * <p>Threads: one shared {@link Reranker} serves every request, so that concurrent requests
- * batch together. Handlers never wait for the model: they parse, call {@link
- * Reranker#rankAsync}, and return; the exchange is answered when the future completes, on the
- * server's pool. So the pool's size bounds the requests being parsed or written, not the requests
- * in flight, and every request waiting for the model sits in the reranker's queue, where it can
- * join a batch (with blocking handlers, 32 threads would cap a batch at 32 requests, and a slow
- * model would tie up every thread). Overload is the queue's bound, {@code maxQueuedPairs}: 503.
+ * <p>Threads: one shared {@link Reranker} serves every request, so that concurrent requests batch
+ * together. Handlers never wait for the model: they parse, call {@link Reranker#rankAsync}, and
+ * return; the exchange is answered when the future completes, on the server's pool. So the pool's
+ * size bounds the requests being parsed or written, not the requests in flight, and every request
+ * waiting for the model sits in the reranker's queue, where it can join a batch (with blocking
+ * handlers, 32 threads would cap a batch at 32 requests, and a slow model would tie up every
+ * thread). Overload is the queue's bound, {@code maxQueuedPairs}: 503.
  */
 public final class RerankServer implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(RerankServer.class);
@@ -83,8 +83,15 @@ public final class RerankServer implements AutoCloseable {
      */
     public Limits {
       if (maxBodyBytes <= 0 || maxCandidates <= 0 || maxTurns <= 0 || maxTextChars <= 0) {
-        throw new IllegalArgumentException("limits must be positive, but were " + maxBodyBytes
-            + ", " + maxCandidates + ", " + maxTurns + ", " + maxTextChars);
+        throw new IllegalArgumentException(
+            "limits must be positive, but were "
+                + maxBodyBytes
+                + ", "
+                + maxCandidates
+                + ", "
+                + maxTurns
+                + ", "
+                + maxTextChars);
       }
     }
   }
@@ -103,8 +110,9 @@ public final class RerankServer implements AutoCloseable {
     this.limits = b.limits;
     this.timeout = b.timeout;
     this.pool = Executors.newFixedThreadPool(b.threads, daemonThreads());
-    this.server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), b.backlog);
+    this.server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), b.backlog);
     server.setExecutor(pool);
     server.createContext("/rerank", ex -> handle(ex, "/rerank", "POST", this::rerank));
     server.createContext("/health", ex -> handle(ex, "/health", "GET", this::health));
@@ -137,12 +145,18 @@ public final class RerankServer implements AutoCloseable {
         ex.getResponseHeaders().set("Connection", "close");
         respondError(ex, 503, "shutting down");
       } else if (path == null || handler == null || !ex.getRequestURI().getPath().equals(path)) {
-        respondError(ex, 404, "no such path '" + ex.getRequestURI().getPath()
-            + "'; try POST /rerank, GET /health, GET /metrics");
+        respondError(
+            ex,
+            404,
+            "no such path '"
+                + ex.getRequestURI().getPath()
+                + "'; try POST /rerank, GET /health, GET /metrics");
       } else if (!ex.getRequestMethod().equals(method)) {
         ex.getResponseHeaders().set("Allow", method);
-        respondError(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + path
-            + "; use " + method);
+        respondError(
+            ex,
+            405,
+            "method " + ex.getRequestMethod() + " not allowed on " + path + "; use " + method);
       } else {
         handler.handle(ex);
       }
@@ -164,20 +178,23 @@ public final class RerankServer implements AutoCloseable {
       throw new RequestJson.Rejected(413, String.valueOf(e.getMessage()));
     }
     // Answer on our pool, not on the reranker's thread that completed the future.
-    var unused = ranking.whenCompleteAsync((r, failure) -> {
-      if (failure != null) {
-        respondFailure(ex, failure);
-        return;
-      }
-      String json;
-      try {
-        json = RankCommand.GSON.toJson(RankingJson.of(r));
-      } catch (RuntimeException e) { // a bug, but the client still gets an answer
-        respondFailure(ex, e);
-        return;
-      }
-      respond(ex, 200, JSON, json);
-    }, pool);
+    var unused =
+        ranking.whenCompleteAsync(
+            (r, failure) -> {
+              if (failure != null) {
+                respondFailure(ex, failure);
+                return;
+              }
+              String json;
+              try {
+                json = RankCommand.GSON.toJson(RankingJson.of(r));
+              } catch (RuntimeException e) { // a bug, but the client still gets an answer
+                respondFailure(ex, e);
+                return;
+              }
+              respond(ex, 200, JSON, json);
+            },
+            pool);
   }
 
   private void respondFailure(HttpExchange ex, Throwable failure) {
@@ -238,8 +255,11 @@ public final class RerankServer implements AutoCloseable {
   }
 
   private String tooLarge(long bytes) {
-    return "body of " + (bytes > limits.maxBodyBytes() ? "over " + limits.maxBodyBytes() : bytes)
-        + " bytes exceeds the limit of " + limits.maxBodyBytes() + " bytes";
+    return "body of "
+        + (bytes > limits.maxBodyBytes() ? "over " + limits.maxBodyBytes() : bytes)
+        + " bytes exceeds the limit of "
+        + limits.maxBodyBytes()
+        + " bytes";
   }
 
   private void health(HttpExchange ex) {
@@ -327,8 +347,10 @@ public final class RerankServer implements AutoCloseable {
   public static final class Builder {
     /** Default port: 8080. */
     public static final int DEFAULT_PORT = 8080;
+
     /** Default pool size: 32 threads parse requests and write answers. */
     public static final int DEFAULT_THREADS = 32;
+
     /** Default per-request deadline: 10 s, then 504. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

@@ -15,14 +15,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's generative source: a stand-in for a neural generator that picks reply templates by
- * keywords in the user's last message and fills {@code {name}} from the dialog's user facts
- * ("the user's name is Maya."). Thread-safe and deterministic.
+ * keywords in the user's last message and fills {@code {name}} from the dialog's user facts ("the
+ * user's name is Maya."). Thread-safe and deterministic.
  *
  * <p>It keeps a real generator's typical faults on purpose, so that the reranker's heuristics
  * visibly act: where the user's name is unknown, {@code {name}} stays unfilled; one template
- * answers "are you a bot?" with a canned "As an AI language model" line; and {@link
- * #withFaults()} adds an echo of the user's last message and a repeat of the bot's last reply,
- * the two loops generative models fall into most.
+ * answers "are you a bot?" with a canned "As an AI language model" line; and {@link #withFaults()}
+ * adds an echo of the user's last message and a repeat of the bot's last reply, the two loops
+ * generative models fall into most.
  */
 public final class TemplateGenerator implements CandidateGenerator {
   private static final Pattern NAME = Pattern.compile("(?i)\\bname is (\\p{L}+)");
@@ -63,7 +63,8 @@ public final class TemplateGenerator implements CandidateGenerator {
                   "Have you had a chance to rest at all today?")),
           new Intent(
               "hobby",
-              List.of("hobb", "guitar", "paint", "hik", "reading", "book", "game", "gaming", "cook",
+              List.of(
+                  "hobb", "guitar", "paint", "hik", "reading", "book", "game", "gaming", "cook",
                   "bak", "garden", "knit", "photo", "music", "run ", "running", "draw"),
               List.of(
                   "That sounds so fun, {name}! How long have you been into it?",
@@ -71,24 +72,40 @@ public final class TemplateGenerator implements CandidateGenerator {
                   "I'd love to see what you've made. What got you started?")),
           new Intent(
               "bot",
-              List.of("bot ", "bots ", "robot", "ai ", "human", "real person", "machine",
-                  "chatgpt"),
+              List.of(
+                  "bot ", "bots ", "robot", "ai ", "human", "real person", "machine", "chatgpt"),
               List.of(
                   "As an AI language model, I cannot have feelings or opinions.",
                   "I'm an AI, {name}, but I genuinely look forward to our chats.",
                   "Yes, I'm a bot. Does that change how you feel about talking to me?")),
           new Intent(
               "grief",
-              List.of("died", "passed away", "put down", "lost my", "funeral", "miss him",
-                  "miss her", "grief", "griev"),
+              List.of(
+                  "died",
+                  "passed away",
+                  "put down",
+                  "lost my",
+                  "funeral",
+                  "miss him",
+                  "miss her",
+                  "grief",
+                  "griev"),
               List.of(
                   "I'm so sorry, {name}. Losing a pet is losing a family member.",
                   "What was their name? I'd love to hear about them.",
                   "It's okay to grieve for as long as you need.")),
           new Intent(
               "good-news",
-              List.of("got the job", "passed", "promot", "accepted", "engaged", "good news",
-                  "won ", "great news", "finally"),
+              List.of(
+                  "got the job",
+                  "passed",
+                  "promot",
+                  "accepted",
+                  "engaged",
+                  "good news",
+                  "won ",
+                  "great news",
+                  "finally"),
               List.of(
                   "That's wonderful, {name}! Congratulations!",
                   "I'm thrilled for you! How are you going to celebrate?",
@@ -121,8 +138,8 @@ public final class TemplateGenerator implements CandidateGenerator {
   }
 
   /**
-   * Returns a generator that also proposes an echo of the user's last message and a repeat of
-   * the bot's last reply, for the demo.
+   * Returns a generator that also proposes an echo of the user's last message and a repeat of the
+   * bot's last reply, for the demo.
    */
   public static TemplateGenerator withFaults() {
     return new TemplateGenerator(true);
@@ -151,8 +168,8 @@ public final class TemplateGenerator implements CandidateGenerator {
       if (intent.keywords().stream().anyMatch(k -> message.contains(" " + k))) {
         for (String template : intent.templates()) {
           if (out.size() < budget) {
-            out.add(Candidate.generative(fill(template, name))
-                .withMetadata("template", intent.name()));
+            out.add(
+                Candidate.generative(fill(template, name)).withMetadata("template", intent.name()));
           }
         }
       }

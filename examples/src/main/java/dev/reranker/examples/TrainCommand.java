@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code train --data FILE --out DIR [--init bundled|baseline|PATH] [--epochs N] ...}: fine-tunes
- * a cross-encoder (or trains the QA-LSTM baseline) with {@link RerankerTrainer} on a reaction log,
+ * {@code train --data FILE --out DIR [--init bundled|baseline|PATH] [--epochs N] ...}: fine-tunes a
+ * cross-encoder (or trains the QA-LSTM baseline) with {@link RerankerTrainer} on a reaction log,
  * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. Progress goes to
  * stderr.
  */
@@ -30,20 +30,32 @@ final class TrainCommand {
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
-    valued.addAll(Set.of("--init", "--out", "--epochs", "--batch-size", "--lr", "--patience",
-        "--warmup", "--max-grad-norm", "--max-seq-len", "--calibration", "--head"));
-    ArgParser parser = new ArgParser("train", valued,
-        Set.of("--resume", "--multi-label", "--mixed-precision"));
+    valued.addAll(
+        Set.of(
+            "--init",
+            "--out",
+            "--epochs",
+            "--batch-size",
+            "--lr",
+            "--patience",
+            "--warmup",
+            "--max-grad-norm",
+            "--max-seq-len",
+            "--calibration",
+            "--head"));
+    ArgParser parser =
+        new ArgParser("train", valued, Set.of("--resume", "--multi-label", "--mixed-precision"));
     ArgParser.Parsed o = parser.parse(args);
     ReactionData data = ReactionData.of(parser, o);
     Path output = Path.of(ReactionData.require(parser, o, "--out"));
-    RerankerTrainer.Builder builder = RerankerTrainer.builder()
-        .output(output)
-        .seed(data.seed())
-        .resume(o.has("--resume"))
-        .multiLabel(o.has("--multi-label"))
-        .mixedPrecision(o.has("--mixed-precision"))
-        .progress(err);
+    RerankerTrainer.Builder builder =
+        RerankerTrainer.builder()
+            .output(output)
+            .seed(data.seed())
+            .resume(o.has("--resume"))
+            .multiLabel(o.has("--multi-label"))
+            .mixedPrecision(o.has("--mixed-precision"))
+            .progress(err);
     String init = o.single("--init").orElse("bundled");
     Optional<Integer> epochs = o.value("--epochs", "an integer", Integer::parseInt);
     Optional<Integer> batchSize = o.value("--batch-size", "an integer", Integer::parseInt);
@@ -74,8 +86,11 @@ final class TrainCommand {
       DatasetSplit split = data.split(out);
       print(trainer.fit(split.train(), split.validation()), out);
       return 0;
-    } catch (MalformedReactionLogException | ModelLoadException | UncheckedIOException
-        | IllegalArgumentException | IllegalStateException e) {
+    } catch (MalformedReactionLogException
+        | ModelLoadException
+        | UncheckedIOException
+        | IllegalArgumentException
+        | IllegalStateException e) {
       return ReactionData.failed(e, err);
     }
   }
@@ -91,17 +106,30 @@ final class TrainCommand {
   private static void print(TrainingResult result, PrintStream out) {
     EpochSummary best = result.best();
     out.printf(Locale.ROOT, "model:       %s%n", result.model());
-    result.initialValidation().ifPresent(r ->
-        out.printf(Locale.ROOT, "untrained:   %s%n", r.summary()));
-    out.printf(Locale.ROOT, "best epoch:  %d of %d%s%n", best.epoch(), result.history().size(),
+    result
+        .initialValidation()
+        .ifPresent(r -> out.printf(Locale.ROOT, "untrained:   %s%n", r.summary()));
+    out.printf(
+        Locale.ROOT,
+        "best epoch:  %d of %d%s%n",
+        best.epoch(),
+        result.history().size(),
         result.stoppedEarly() ? " (stopped early)" : "");
     out.printf(Locale.ROOT, "validation:  %s%n", best.validation().summary());
-    out.printf(Locale.ROOT, "calibration: scale %.4f, bias %.4f (uncalibrated log loss %.4f, "
-            + "ECE %.4f)%n", best.calibration().scale(), best.calibration().bias(),
-        best.uncalibrated().logLoss(), best.uncalibrated().ece());
+    out.printf(
+        Locale.ROOT,
+        "calibration: scale %.4f, bias %.4f (uncalibrated log loss %.4f, " + "ECE %.4f)%n",
+        best.calibration().scale(),
+        best.calibration().bias(),
+        best.uncalibrated().logLoss(),
+        best.uncalibrated().ece());
     out.printf(Locale.ROOT, "checkpoint:  %s%n", result.checkpoint());
-    out.printf(Locale.ROOT, "time:        %.1f s%s%n", result.trainingTime().toMillis() / 1000.0,
+    out.printf(
+        Locale.ROOT,
+        "time:        %.1f s%s%n",
+        result.trainingTime().toMillis() / 1000.0,
         result.resumedFromEpoch() > 0
-            ? " (this run, resumed after epoch " + result.resumedFromEpoch() + ")" : "");
+            ? " (this run, resumed after epoch " + result.resumedFromEpoch() + ")"
+            : "");
   }
 }

@@ -1,8 +1,8 @@
 package dev.reranker.examples;
 
 /**
- * Bad command-line arguments: the command prints the one-line message and exits with 2. Also
- * thrown for {@code --help}, which prints the usage and exits with 0.
+ * Bad command-line arguments: the command prints the one-line message and exits with 2. Also thrown
+ * for {@code --help}, which prints the usage and exits with 0.
  */
 final class UsageException extends Exception {
   private static final long serialVersionUID = 1L;

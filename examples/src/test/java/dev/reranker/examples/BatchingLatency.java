@@ -19,9 +19,9 @@ import java.util.concurrent.Future;
 
 /**
  * Measures the latency trade-off of {@code maxBatchDelay} for the README: the HTTP service on the
- * bundled model under 32 closed-loop clients ({@code -Dclients=N} for another count; each sends
- * its next request when the last is answered), for each delay given in ms (default 0 and 5). Not
- * a test: run it by hand,
+ * bundled model under 32 closed-loop clients ({@code -Dclients=N} for another count; each sends its
+ * next request when the last is answered), for each delay given in ms (default 0 and 5). Not a
+ * test: run it by hand,
  *
  * <pre>
  * mvn -q -B -o -pl examples test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
@@ -42,8 +42,12 @@ public final class BatchingLatency {
     for (String a : args.length == 0 ? new String[] {"0", "5"} : args) {
       delays.add(Integer.parseInt(a));
     }
-    System.out.printf(Locale.ROOT, "%d cores, %d clients x %d requests, %s%n",
-        Runtime.getRuntime().availableProcessors(), CLIENTS, REQUESTS_PER_CLIENT,
+    System.out.printf(
+        Locale.ROOT,
+        "%d cores, %d clients x %d requests, %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        CLIENTS,
+        REQUESTS_PER_CLIENT,
         System.getProperty("java.vm.name") + " " + Runtime.version());
     for (int delay : delays) {
       run(delay);
@@ -51,8 +55,8 @@ public final class BatchingLatency {
   }
 
   static void run(int delayMs) throws Exception {
-    try (Reranker reranker = CompanionSetup.builder(null)
-            .maxBatchDelay(Duration.ofMillis(delayMs)).build();
+    try (Reranker reranker =
+            CompanionSetup.builder(null).maxBatchDelay(Duration.ofMillis(delayMs)).build();
         RerankServer server = RerankServer.builder(reranker).port(0).start()) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/rerank");
@@ -67,11 +71,18 @@ public final class BatchingLatency {
       long requests = after.requests() - before.requests();
       long batches = after.batches() - before.batches();
       long pairs = after.scoredPairs() - before.scoredPairs();
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "maxBatchDelay %d ms: p50 %.0f ms, p99 %.0f ms (client side); %.1f requests/s; "
               + "%d requests, %d pairs in %d batches: %.2f requests and %.1f pairs per batch%n",
-          delayMs, percentile(latencies, 0.50), percentile(latencies, 0.99),
-          requests / seconds, requests, pairs, batches, (double) requests / batches,
+          delayMs,
+          percentile(latencies, 0.50),
+          percentile(latencies, 0.99),
+          requests / seconds,
+          requests,
+          pairs,
+          batches,
+          (double) requests / batches,
           (double) pairs / batches);
     }
   }
@@ -83,22 +94,28 @@ public final class BatchingLatency {
       List<Future<List<Long>>> futures = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         int first = c;
-        futures.add(pool.submit(() -> {
-          List<Long> mine = new ArrayList<>();
-          for (int r = 0; r < perClient; r++) {
-            HttpRequest request = HttpRequest.newBuilder(uri).POST(
-                HttpRequest.BodyPublishers.ofString(bodies.get((first + r) % bodies.size())))
-                .build();
-            long t = System.nanoTime();
-            HttpResponse<String> response = client.send(request,
-                HttpResponse.BodyHandlers.ofString());
-            mine.add(System.nanoTime() - t);
-            if (response.statusCode() != 200) {
-              throw new IllegalStateException(response.statusCode() + " " + response.body());
-            }
-          }
-          return mine;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<Long> mine = new ArrayList<>();
+                  for (int r = 0; r < perClient; r++) {
+                    HttpRequest request =
+                        HttpRequest.newBuilder(uri)
+                            .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                    bodies.get((first + r) % bodies.size())))
+                            .build();
+                    long t = System.nanoTime();
+                    HttpResponse<String> response =
+                        client.send(request, HttpResponse.BodyHandlers.ofString());
+                    mine.add(System.nanoTime() - t);
+                    if (response.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          response.statusCode() + " " + response.body());
+                    }
+                  }
+                  return mine;
+                }));
       }
       List<Long> all = new ArrayList<>();
       for (Future<List<Long>> f : futures) {

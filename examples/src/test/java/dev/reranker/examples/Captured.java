@@ -11,15 +11,19 @@ final class Captured {
   final Main main;
 
   Captured(RerankerFactory rerankers) {
-    this.main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), rerankers);
+    this.main =
+        new Main(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            rerankers);
   }
 
   /** A run whose commands must not load a model. */
   static Captured withoutModel() {
-    return new Captured(builder -> {
-      throw new AssertionError("this command must fail before loading a model");
-    });
+    return new Captured(
+        builder -> {
+          throw new AssertionError("this command must fail before loading a model");
+        });
   }
 
   int run(String... args) {

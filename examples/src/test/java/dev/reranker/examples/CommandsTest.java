@@ -18,15 +18,24 @@ import org.junit.jupiter.api.Timeout;
 class CommandsTest {
   static final String[] RANK_ARGS = {
     "rank",
-    "--context", "Just anxious and tired",
-    "--context", "Still worried about tomorrow?",
-    "--context", "Yes, I have an exam tomorrow",
-    "--persona", "i love hearing about people's days.",
-    "--candidate", "You will do great, you prepared well.",
-    "--candidate", "Exams are stressful. Try to get some sleep tonight, you studied hard.",
-    "--candidate", "I like pizza.",
-    "--candidate", "Yes, I have an exam tomorrow",       // an echo: dropped before the model
-    "--candidate", "Good luck, {name}!",                  // an unfilled slot: dropped too
+    "--context",
+    "Just anxious and tired",
+    "--context",
+    "Still worried about tomorrow?",
+    "--context",
+    "Yes, I have an exam tomorrow",
+    "--persona",
+    "i love hearing about people's days.",
+    "--candidate",
+    "You will do great, you prepared well.",
+    "--candidate",
+    "Exams are stressful. Try to get some sleep tonight, you studied hard.",
+    "--candidate",
+    "I like pizza.",
+    "--candidate",
+    "Yes, I have an exam tomorrow", // an echo: dropped before the model
+    "--candidate",
+    "Good luck, {name}!", // an unfilled slot: dropped too
   };
 
   @BeforeAll
@@ -77,8 +86,16 @@ class CommandsTest {
   void rankJson_whenEveryCandidateIsDropped_bestIsNull() {
     Captured run = new Captured(SharedReranker.factory());
 
-    int code = run.run("rank", "--context", "I have an exam tomorrow morning",
-        "--candidate", "I have an exam tomorrow morning", "--candidate", "   ", "--json");
+    int code =
+        run.run(
+            "rank",
+            "--context",
+            "I have an exam tomorrow morning",
+            "--candidate",
+            "I have an exam tomorrow morning",
+            "--candidate",
+            "   ",
+            "--json");
 
     assertThat(code).isZero();
     JsonObject result = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -95,9 +112,16 @@ class CommandsTest {
 
     assertThat(code).isZero();
     assertThat(run.out())
-        .contains("user: Just anxious and tired", "bot:  Still worried about tomorrow?",
-            "user: Yes, I have an exam tomorrow", "rank", "P(up)", "dropped:",
-            "echo: dropped", "placeholder: dropped", "=> chosen: ");
+        .contains(
+            "user: Just anxious and tired",
+            "bot:  Still worried about tomorrow?",
+            "user: Yes, I have an exam tomorrow",
+            "rank",
+            "P(up)",
+            "dropped:",
+            "echo: dropped",
+            "placeholder: dropped",
+            "=> chosen: ");
   }
 
   @Test
@@ -112,9 +136,16 @@ class CommandsTest {
       assertThat(out).contains("== " + i + ". " + Scenarios.all().get(i - 1).title() + " ==");
     }
     assertThat(out.split("=> chosen: ", -1)).hasSize(Scenarios.all().size() + 1);
-    assertThat(out).doesNotContain("=> chosen: (none)")
-        .contains("retrieval", "generative", "echo: dropped", "repeat: dropped",
-            "placeholder: dropped", "canned-ai: dropped", "source-preference: +0.250")
+    assertThat(out)
+        .doesNotContain("=> chosen: (none)")
+        .contains(
+            "retrieval",
+            "generative",
+            "echo: dropped",
+            "repeat: dropped",
+            "placeholder: dropped",
+            "canned-ai: dropped",
+            "source-preference: +0.250")
         .containsPattern("10 dialogs ranked in \\d+ ms");
   }
 

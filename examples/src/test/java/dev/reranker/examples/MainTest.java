@@ -23,29 +23,40 @@ class MainTest {
     return List.of(
         Arguments.of(List.of(), "missing command"),
         Arguments.of(List.of("frobnicate"), "unknown command 'frobnicate'"),
-        Arguments.of(List.of("rank", "--context", "hi", "--candidate", "hey", "--frob"),
+        Arguments.of(
+            List.of("rank", "--context", "hi", "--candidate", "hey", "--frob"),
             "rank: unknown option '--frob'"),
-        Arguments.of(List.of("rank", "--context", "hi", "--candidate"),
+        Arguments.of(
+            List.of("rank", "--context", "hi", "--candidate"),
             "rank: option --candidate needs a value"),
-        Arguments.of(List.of("rank", "--context", "--candidate", "hey"),
+        Arguments.of(
+            List.of("rank", "--context", "--candidate", "hey"),
             "rank: option --context needs a value"),
         Arguments.of(List.of("rank", "--context", "hi"), "rank: no --candidate given"),
         Arguments.of(List.of("rank", "--candidate", "hey"), "rank: no --context given"),
-        Arguments.of(List.of("rank", "--context", "hi", "--candidate", "hey", "--json=yes"),
+        Arguments.of(
+            List.of("rank", "--context", "hi", "--candidate", "hey", "--json=yes"),
             "rank: option --json takes no value"),
-        Arguments.of(List.of("rank", "stray", "--context", "hi", "--candidate", "hey"),
+        Arguments.of(
+            List.of("rank", "stray", "--context", "hi", "--candidate", "hey"),
             "rank: unexpected argument 'stray'"),
-        Arguments.of(List.of("rank", "--context", "hi", "--candidate", "hey", "--model",
-            "/no/such/model"), "rank: --model '/no/such/model' does not exist"),
-        Arguments.of(List.of("rank", "--context", "hi", "--candidate", "hey", "--model", "a",
-            "--model", "b"), "rank: option --model given 2 times"),
-        Arguments.of(List.of("serve", "--port", "http"),
+        Arguments.of(
+            List.of("rank", "--context", "hi", "--candidate", "hey", "--model", "/no/such/model"),
+            "rank: --model '/no/such/model' does not exist"),
+        Arguments.of(
+            List.of(
+                "rank", "--context", "hi", "--candidate", "hey", "--model", "a", "--model", "b"),
+            "rank: option --model given 2 times"),
+        Arguments.of(
+            List.of("serve", "--port", "http"),
             "serve: --port must be an integer in [0, 65535], but was 'http'"),
-        Arguments.of(List.of("serve", "--port", "70000"),
+        Arguments.of(
+            List.of("serve", "--port", "70000"),
             "serve: --port must be an integer in [0, 65535], but was '70000'"),
         Arguments.of(List.of("serve", "--port"), "serve: option --port needs a value"),
         Arguments.of(List.of("demo", "--json"), "demo: unknown option '--json'"),
-        Arguments.of(List.of("demo", "--model", "/no/such/model"),
+        Arguments.of(
+            List.of("demo", "--model", "/no/such/model"),
             "demo: --model '/no/such/model' does not exist"));
   }
 
@@ -67,8 +78,7 @@ class MainTest {
     Path file = Files.writeString(dir.resolve("model.bin"), "not a folder");
     Captured run = Captured.withoutModel();
 
-    int code = run.run("rank", "--context", "hi", "--candidate", "hey", "--model",
-        file.toString());
+    int code = run.run("rank", "--context", "hi", "--candidate", "hey", "--model", file.toString());
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err().lines()).singleElement().asString().contains("is not a folder");
@@ -88,12 +98,13 @@ class MainTest {
   void modelThatCannotLoad_exitsWith1AndSaysWhy(@TempDir Path dir) {
     Captured run = new Captured(RerankerFactory.BUILDING); // a real load of an empty folder
 
-    int code = run.run("rank", "--context", "hi", "--candidate", "hey", "--model",
-        dir.toString());
+    int code = run.run("rank", "--context", "hi", "--candidate", "hey", "--model", dir.toString());
 
     assertThat(code).isEqualTo(1);
     assertThat(run.err().lines().filter(l -> l.startsWith("cannot load the model: ")))
-        .singleElement().asString().contains(dir.toString());
+        .singleElement()
+        .asString()
+        .contains(dir.toString());
   }
 
   @ParameterizedTest
@@ -109,17 +120,32 @@ class MainTest {
   }
 
   static List<List<String>> helpArguments() {
-    return List.of(List.of("--help"), List.of("-h"), List.of("help"), List.of("rank", "--help"),
+    return List.of(
+        List.of("--help"),
+        List.of("-h"),
+        List.of("help"),
+        List.of("rank", "--help"),
         List.of("serve", "--port", "1", "-h"));
   }
 
   @Test
   void parser_acceptsEqualsForm_repeats_andKeepsOrder() throws Exception {
-    ArgParser parser = new ArgParser("rank", java.util.Set.of("--context", "--candidate"),
-        java.util.Set.of("--json"));
+    ArgParser parser =
+        new ArgParser(
+            "rank", java.util.Set.of("--context", "--candidate"), java.util.Set.of("--json"));
 
-    ArgParser.Parsed parsed = parser.parse(List.of("--context=a", "--context", "b=c",
-        "--json", "--candidate", "-x", "--context=", "--candidate", "two words"));
+    ArgParser.Parsed parsed =
+        parser.parse(
+            List.of(
+                "--context=a",
+                "--context",
+                "b=c",
+                "--json",
+                "--candidate",
+                "-x",
+                "--context=",
+                "--candidate",
+                "two words"));
 
     assertThat(parsed.all("--context")).containsExactly("a", "b=c", "");
     assertThat(parsed.all("--candidate")).containsExactly("-x", "two words");

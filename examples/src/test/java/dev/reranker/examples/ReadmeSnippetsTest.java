@@ -18,35 +18,40 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The code of README.md's "Use it in your service" section, kept compiling; the per-message part also runs. */
+/**
+ * The code of README.md's "Use it in your service" section, kept compiling; the per-message part
+ * also runs.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ReadmeSnippetsTest {
   final List<String> sent = new ArrayList<>();
 
   /** "Build one reranker at startup" (not run: the tests share one reranker). */
   static Reranker startup() {
-    Reranker reranker = Reranker.builder()
-        .model(RerankerModel.bundled())
-        .heuristics(
-            Heuristics.defaults(),
-            Heuristics.blocklist(Blocklist.builder()
-                .phrase("as an AI language model").build()),
-            Heuristics.sourcePreference(Map.of(Source.RETRIEVAL, 0.25)))
-        .batchSize(32)
-        .maxBatchDelay(Duration.ofMillis(5))
-        .maxQueuedPairs(10_000)
-        .timeout(Duration.ofSeconds(2))
-        .build();
+    Reranker reranker =
+        Reranker.builder()
+            .model(RerankerModel.bundled())
+            .heuristics(
+                Heuristics.defaults(),
+                Heuristics.blocklist(Blocklist.builder().phrase("as an AI language model").build()),
+                Heuristics.sourcePreference(Map.of(Source.RETRIEVAL, 0.25)))
+            .batchSize(32)
+            .maxBatchDelay(Duration.ofMillis(5))
+            .maxQueuedPairs(10_000)
+            .timeout(Duration.ofSeconds(2))
+            .build();
     return reranker;
   }
 
   void perMessage(Reranker reranker, List<Candidate> candidates) {
-    Dialog dialog = Dialog.of(
-            Turn.user("Just anxious and tired"),
-            Turn.bot("Still worried about tomorrow?"),
-            Turn.user("Yes, I have an exam"))
-        .withUserFacts(List.of("the user's name is Maya."));
-    reranker.rankAsync(dialog, candidates)
+    Dialog dialog =
+        Dialog.of(
+                Turn.user("Just anxious and tired"),
+                Turn.bot("Still worried about tomorrow?"),
+                Turn.user("Yes, I have an exam"))
+            .withUserFacts(List.of("the user's name is Maya."));
+    reranker
+        .rankAsync(dialog, candidates)
         .thenAccept(ranking -> ranking.best().ifPresent(reply -> send(reply.text())))
         .join();
   }
@@ -57,9 +62,11 @@ class ReadmeSnippetsTest {
 
   @Test
   void perMessageSnippet_sendsTheBestReply() {
-    perMessage(SharedReranker.get(), List.of(
-        Candidate.retrieval("You will do great, you prepared well."),
-        Candidate.generative("Yes, I have an exam")));
+    perMessage(
+        SharedReranker.get(),
+        List.of(
+            Candidate.retrieval("You will do great, you prepared well."),
+            Candidate.generative("Yes, I have an exam")));
 
     assertThat(sent).containsExactly("You will do great, you prepared well.");
   }

@@ -26,16 +26,21 @@ class RerankServerFailuresTest {
   final CountDownLatch entered = new CountDownLatch(1);
   final CountDownLatch release = new CountDownLatch(1);
 
-  final Scorer blocking = batch -> {
-    entered.countDown();
-    release.await();
-    return new float[batch.size()];
-  };
+  final Scorer blocking =
+      batch -> {
+        entered.countDown();
+        release.await();
+        return new float[batch.size()];
+      };
 
   @Test
   void fullQueue_is503() throws Exception {
-    try (Reranker reranker = Reranker.builder().scorer(blocking).maxQueuedPairs(2)
-            .maxBatchDelay(Duration.ZERO).build();
+    try (Reranker reranker =
+            Reranker.builder()
+                .scorer(blocking)
+                .maxQueuedPairs(2)
+                .maxBatchDelay(Duration.ZERO)
+                .build();
         RerankServer server = RerankServer.builder(reranker).port(0).start()) {
       CompletableFuture<HttpResponse<String>> running = postAsync(server, "[\"a\"]");
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue(); // the worker holds "a"
@@ -58,8 +63,8 @@ class RerankServerFailuresTest {
   @Test
   void missedDeadline_is504() throws Exception {
     try (Reranker reranker = Reranker.builder().scorer(blocking).build();
-        RerankServer server = RerankServer.builder(reranker).port(0)
-            .timeout(Duration.ofMillis(200)).start()) {
+        RerankServer server =
+            RerankServer.builder(reranker).port(0).timeout(Duration.ofMillis(200)).start()) {
       HttpResponse<String> response = postAsync(server, "[\"a\"]").join();
       release.countDown();
 
@@ -70,18 +75,19 @@ class RerankServerFailuresTest {
 
   @Test
   void modelFault_is500_andTheServerKeepsServing() throws Exception {
-    Scorer failsOnce = new Scorer() {
-      boolean failed;
+    Scorer failsOnce =
+        new Scorer() {
+          boolean failed;
 
-      @Override
-      public float[] score(java.util.List<Pair> batch) {
-        if (!failed) {
-          failed = true;
-          throw new IllegalStateException("GPU on fire");
-        }
-        return new float[batch.size()];
-      }
-    };
+          @Override
+          public float[] score(java.util.List<Pair> batch) {
+            if (!failed) {
+              failed = true;
+              throw new IllegalStateException("GPU on fire");
+            }
+            return new float[batch.size()];
+          }
+        };
     try (Reranker reranker = Reranker.builder().scorer(failsOnce).build();
         RerankServer server = RerankServer.builder(reranker).port(0).start()) {
       HttpResponse<String> failed = postAsync(server, "[\"a\"]").join();
@@ -93,13 +99,14 @@ class RerankServerFailuresTest {
     }
   }
 
-  private CompletableFuture<HttpResponse<String>> postAsync(RerankServer server,
-      String candidates) {
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/rerank"))
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"context\": [\"hi\"], \"candidates\": " + candidates + "}"))
-        .build();
+  private CompletableFuture<HttpResponse<String>> postAsync(
+      RerankServer server, String candidates) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/rerank"))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"context\": [\"hi\"], \"candidates\": " + candidates + "}"))
+            .build();
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -1,14 +1,12 @@
 package dev.reranker.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.reranker.Candidate;
-import dev.reranker.Dialog;
 import dev.reranker.Ranking;
 import dev.reranker.Reranker;
 import dev.reranker.ScoredCandidate;
@@ -51,8 +49,11 @@ class RerankServerTest {
     // A deadline far beyond the test's needs: this class checks answers, not 504s, and a busy
     // 2-core machine can take more than the default 10 s for 224 requests.
     server = RerankServer.builder(reranker).port(0).timeout(Duration.ofSeconds(100)).start();
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   @AfterAll
@@ -61,32 +62,37 @@ class RerankServerTest {
   }
 
   /** Short dialogs and replies: the test is about the service, so keep the model's work small. */
-  static final List<List<String>> CONTEXTS = List.of(
-      List.of("i feel lonely"),
-      List.of("hi", "hey! how are you?", "tired. exam tomorrow"),
-      List.of("my dog died"),
-      List.of("i got the job!"),
-      List.of("are you a bot?"),
-      List.of("so bored"),
-      List.of("hey", "hi! what's up?", "my boss yelled at me"),
-      List.of("can't sleep again"));
-  static final List<List<String>> CANDIDATES = List.of(
-      List.of("I'm here with you.", "I like trains.", "i feel lonely"),
-      List.of("Get some sleep, you studied hard.", "Pizza is great.", "hey! how are you?"),
-      List.of("I'm so sorry about your dog.", "Congratulations!", "Hi {name}!"),
-      List.of("Congratulations, that's amazing!", "I'm sorry for your loss."),
-      List.of("Yes, I'm an AI companion.", "I love hiking.", "As an AI language model, no."),
-      List.of("Want to play a game?", "My condolences.", "So bored"),
-      List.of("That's not okay. Are you alright?", "Nice weather today."),
-      List.of("Try a warm shower and no screens.", "Congrats on the promotion!"));
+  static final List<List<String>> CONTEXTS =
+      List.of(
+          List.of("i feel lonely"),
+          List.of("hi", "hey! how are you?", "tired. exam tomorrow"),
+          List.of("my dog died"),
+          List.of("i got the job!"),
+          List.of("are you a bot?"),
+          List.of("so bored"),
+          List.of("hey", "hi! what's up?", "my boss yelled at me"),
+          List.of("can't sleep again"));
+
+  static final List<List<String>> CANDIDATES =
+      List.of(
+          List.of("I'm here with you.", "I like trains.", "i feel lonely"),
+          List.of("Get some sleep, you studied hard.", "Pizza is great.", "hey! how are you?"),
+          List.of("I'm so sorry about your dog.", "Congratulations!", "Hi {name}!"),
+          List.of("Congratulations, that's amazing!", "I'm sorry for your loss."),
+          List.of("Yes, I'm an AI companion.", "I love hiking.", "As an AI language model, no."),
+          List.of("Want to play a game?", "My condolences.", "So bored"),
+          List.of("That's not okay. Are you alright?", "Nice weather today."),
+          List.of("Try a warm shower and no screens.", "Congrats on the promotion!"));
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS) // 10 s alone on 2 cores; room for a busy machine
   void concurrentRequests_areAllAnsweredAsADirectRank_andBatchTogether() throws Exception {
     List<Ranking> expected = new ArrayList<>();
     for (int i = 0; i < CONTEXTS.size(); i++) {
-      expected.add(reranker.rank(Dialogs.fromContext(CONTEXTS.get(i), List.of()),
-          CANDIDATES.get(i).stream().map(Candidate::of).toList()));
+      expected.add(
+          reranker.rank(
+              Dialogs.fromContext(CONTEXTS.get(i), List.of()),
+              CANDIDATES.get(i).stream().map(Candidate::of).toList()));
     }
     Map<String, Double> before = metrics();
 
@@ -95,20 +101,24 @@ class RerankServerTest {
     try {
       for (int t = 0; t < CLIENTS; t++) {
         int thread = t;
-        failures.add(clients.submit(() -> {
-          List<String> wrong = new ArrayList<>();
-          for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
-            int input = (thread * REQUESTS_PER_CLIENT + r) % CONTEXTS.size();
-            HttpResponse<String> response = post("/rerank", body(input));
-            String problem = response.statusCode() != 200
-                ? "status " + response.statusCode() + ": " + response.body()
-                : mismatch(expected.get(input), JsonParser.parseString(response.body()));
-            if (problem != null) {
-              wrong.add("input " + input + ": " + problem);
-            }
-          }
-          return wrong;
-        }));
+        failures.add(
+            clients.submit(
+                () -> {
+                  List<String> wrong = new ArrayList<>();
+                  for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
+                    int input = (thread * REQUESTS_PER_CLIENT + r) % CONTEXTS.size();
+                    HttpResponse<String> response = post("/rerank", body(input));
+                    String problem =
+                        response.statusCode() != 200
+                            ? "status " + response.statusCode() + ": " + response.body()
+                            : mismatch(
+                                expected.get(input), JsonParser.parseString(response.body()));
+                    if (problem != null) {
+                      wrong.add("input " + input + ": " + problem);
+                    }
+                  }
+                  return wrong;
+                }));
       }
       List<String> all = new ArrayList<>();
       for (Future<List<String>> f : failures) {
@@ -124,8 +134,9 @@ class RerankServerTest {
     double batches = after.get("reranker_batches_total") - before.get("reranker_batches_total");
     assertThat(requests).isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
     assertThat(batches).as("batches held requests of several clients").isLessThan(requests / 2);
-    assertThat(after.get("reranker_http_responses_total{code=\"200\"}")
-        - before.getOrDefault("reranker_http_responses_total{code=\"200\"}", 0.0))
+    assertThat(
+            after.get("reranker_http_responses_total{code=\"200\"}")
+                - before.getOrDefault("reranker_http_responses_total{code=\"200\"}", 0.0))
         .as("the 224 answers and the first /metrics")
         .isEqualTo(CLIENTS * REQUESTS_PER_CLIENT + 1);
   }
@@ -149,7 +160,8 @@ class RerankServerTest {
     }
     String best = o.get("best").isJsonNull() ? null : o.get("best").getAsString();
     return java.util.Objects.equals(best, expected.best().map(ScoredCandidate::text).orElse(null))
-        ? null : "best is " + best;
+        ? null
+        : "best is " + best;
   }
 
   private static String body(int input) {
@@ -165,7 +177,10 @@ class RerankServerTest {
 
   @Test
   void objectCandidates_keepTheirSource_andPersonaIsAccepted() throws Exception {
-    HttpResponse<String> response = post("/rerank", """
+    HttpResponse<String> response =
+        post(
+            "/rerank",
+            """
         {"context": ["hi", "hello! how was your day?", "long. exam tomorrow"],
          "persona": ["i love hearing about people's days."],
          "candidates": [{"text": "You'll do great, get some sleep.", "source": "retrieval"},
@@ -173,17 +188,23 @@ class RerankServerTest {
                         "Tell me more."]}""");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue(
-        "application/json; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("application/json; charset=utf-8");
     JsonObject o = JsonParser.parseString(response.body()).getAsJsonObject();
     List<String> sources = new ArrayList<>();
-    o.getAsJsonArray("ranked").forEach(c -> sources.add(
-        c.getAsJsonObject().get("source").getAsString()));
+    o.getAsJsonArray("ranked")
+        .forEach(c -> sources.add(c.getAsJsonObject().get("source").getAsString()));
     assertThat(sources).containsExactlyInAnyOrder("retrieval", "unspecified");
     JsonObject dropped = o.getAsJsonArray("dropped").get(0).getAsJsonObject();
     assertThat(dropped.get("source").getAsString()).isEqualTo("generative");
-    assertThat(dropped.getAsJsonArray("verdicts").get(0).getAsJsonObject().get("heuristic")
-        .getAsString()).isEqualTo("placeholder");
+    assertThat(
+            dropped
+                .getAsJsonArray("verdicts")
+                .get(0)
+                .getAsJsonObject()
+                .get("heuristic")
+                .getAsString())
+        .isEqualTo("placeholder");
   }
 
   static List<Arguments> badBodies() {
@@ -194,29 +215,39 @@ class RerankServerTest {
         Arguments.of("{context: [\"hi\"], candidates: [\"a\"]}", 400, "malformed JSON"),
         Arguments.of(hi + "\"candidates\": [\"a\"]} {}", 400, "malformed JSON"),
         Arguments.of("", 400, "the body is empty"),
-        Arguments.of(hi + "\"candidates\": " + many + "}", 413,
+        Arguments.of(
+            hi + "\"candidates\": " + many + "}",
+            413,
             "'candidates' has 257 items, over the limit of 256"),
-        Arguments.of(hi + "\"candidates\": [\"" + "a".repeat(4001) + "\"]}", 413,
+        Arguments.of(
+            hi + "\"candidates\": [\"" + "a".repeat(4001) + "\"]}",
+            413,
             "'candidates[0]' has 4001 characters"),
-        Arguments.of("{\"context\": " + many + ", \"candidates\": [\"a\"]}", 413,
-            "'context' has 257 items"),
+        Arguments.of(
+            "{\"context\": " + many + ", \"candidates\": [\"a\"]}", 413, "'context' has 257 items"),
         Arguments.of("[\"hi\"]", 422, "must be a JSON object"),
         Arguments.of("{\"candidates\": [\"a\"]}", 422, "missing field 'context'"),
-        Arguments.of("{\"context\": [], \"candidates\": [\"a\"]}", 422,
-            "'context' must not be empty"),
-        Arguments.of("{\"context\": \"hi\", \"candidates\": [\"a\"]}", 422,
-            "'context' must be an array"),
-        Arguments.of("{\"context\": [\"hi\", 3], \"candidates\": [\"a\"]}", 422,
+        Arguments.of(
+            "{\"context\": [], \"candidates\": [\"a\"]}", 422, "'context' must not be empty"),
+        Arguments.of(
+            "{\"context\": \"hi\", \"candidates\": [\"a\"]}", 422, "'context' must be an array"),
+        Arguments.of(
+            "{\"context\": [\"hi\", 3], \"candidates\": [\"a\"]}",
+            422,
             "'context[1]' must be a string"),
         Arguments.of("{\"context\": [\"hi\"]}", 422, "missing field 'candidates'"),
         Arguments.of(hi + "\"candidates\": []}", 422, "'candidates' must not be empty"),
         Arguments.of(hi + "\"candidates\": [42]}", 422, "'candidates[0]' must be a string"),
-        Arguments.of(hi + "\"candidates\": [{\"source\": \"x\"}]}", 422,
+        Arguments.of(
+            hi + "\"candidates\": [{\"source\": \"x\"}]}",
+            422,
             "missing field 'candidates[0].text'"),
-        Arguments.of(hi + "\"candidates\": [{\"text\": \"a\", \"source\": \" \"}]}", 422,
+        Arguments.of(
+            hi + "\"candidates\": [{\"text\": \"a\", \"source\": \" \"}]}",
+            422,
             "'candidates[0].source' must not be blank"),
-        Arguments.of(hi + "\"persona\": {}, \"candidates\": [\"a\"]}", 422,
-            "'persona' must be an array"));
+        Arguments.of(
+            hi + "\"persona\": {}, \"candidates\": [\"a\"]}", 422, "'persona' must be an array"));
   }
 
   @ParameterizedTest
@@ -267,18 +298,19 @@ class RerankServerTest {
     HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/metrics")).GET());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue(
-        "text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
     String text = response.body();
-    assertThat(text).contains(
-        "# TYPE reranker_requests_total counter\n",
-        "# TYPE reranker_batches_total counter\n",
-        "# TYPE reranker_queue_depth gauge\n",
-        "# TYPE reranker_batch_size_mean gauge\n",
-        "# TYPE reranker_request_seconds summary\n",
-        "reranker_request_seconds{quantile=\"0.99\"} ",
-        "reranker_inference_seconds_sum ",
-        "reranker_inference_seconds_count ");
+    assertThat(text)
+        .contains(
+            "# TYPE reranker_requests_total counter\n",
+            "# TYPE reranker_batches_total counter\n",
+            "# TYPE reranker_queue_depth gauge\n",
+            "# TYPE reranker_batch_size_mean gauge\n",
+            "# TYPE reranker_request_seconds summary\n",
+            "reranker_request_seconds{quantile=\"0.99\"} ",
+            "reranker_inference_seconds_sum ",
+            "reranker_inference_seconds_count ");
     Pattern sample = Pattern.compile("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? -?[0-9.eE+-]+");
     String lastHelp = null;
     for (String line : text.split("\n")) {
@@ -291,11 +323,13 @@ class RerankServerTest {
         assertThat(line).startsWith(lastHelp);
       }
     }
-    assertThat(metrics()).allSatisfy((name, value) -> {
-      if (name.endsWith("_total")) {
-        assertThat(value).isNotNegative();
-      }
-    });
+    assertThat(metrics())
+        .allSatisfy(
+            (name, value) -> {
+              if (name.endsWith("_total")) {
+                assertThat(value).isNotNegative();
+              }
+            });
   }
 
   @Test
@@ -304,16 +338,15 @@ class RerankServerTest {
     int[] code = {-1};
     Thread serving = new Thread(() -> code[0] = run.run("serve", "--port", "0"));
     serving.start();
-    Matcher listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)\n")
-        .matcher("");
+    Matcher listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)\n").matcher("");
     for (int i = 0; i < 200 && !listening.reset(run.out()).find(); i++) {
       Thread.sleep(25);
     }
     assertThat(listening.reset(run.out()).find()).as("stdout: %s", run.out()).isTrue();
     URI health = URI.create("http://127.0.0.1:" + listening.group(1) + "/health");
 
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(health).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
     serving.interrupt();
     serving.join(10_000);
 
@@ -338,8 +371,8 @@ class RerankServerTest {
   }
 
   static String error(HttpResponse<String> response) {
-    assertThat(response.headers().firstValue("Content-Type")).hasValue(
-        "application/json; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("application/json; charset=utf-8");
     JsonObject o = JsonParser.parseString(response.body()).getAsJsonObject();
     assertThat(o.keySet()).containsExactly("error");
     return o.get("error").getAsString();
@@ -350,13 +383,14 @@ class RerankServerTest {
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -3,8 +3,8 @@ package dev.reranker.examples;
 import dev.reranker.Reranker;
 
 /**
- * One reranker on the bundled model for every test class in the JVM: loading takes seconds, and
- * the commands under test only need a configured one. Tests read its stats as differences.
+ * One reranker on the bundled model for every test class in the JVM: loading takes seconds, and the
+ * commands under test only need a configured one. Tests read its stats as differences.
  */
 final class SharedReranker {
   private static Reranker instance;

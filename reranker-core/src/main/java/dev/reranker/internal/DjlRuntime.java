@@ -36,8 +36,8 @@ public final class DjlRuntime {
   }
 
   /**
-   * Returns the device a model runs on unless told otherwise: the first GPU if DJL's PyTorch
-   * engine sees one, else the CPU. The one home of this rule for serving and training.
+   * Returns the device a model runs on unless told otherwise: the first GPU if DJL's PyTorch engine
+   * sees one, else the CPU. The one home of this rule for serving and training.
    */
   public static Device defaultDevice() {
     return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
@@ -53,11 +53,11 @@ public final class DjlRuntime {
    */
   public static DataType checkHalfPrecision(DataType type) {
     requireNonNull(type, "type");
-    checkArgument(type != DataType.BFLOAT16,
+    checkArgument(
+        type != DataType.BFLOAT16,
         "mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine aborts the "
             + "process on bfloat16 arrays; use FLOAT16");
-    checkArgument(type == DataType.FLOAT16, "mixedPrecisionType must be FLOAT16, but was %s",
-        type);
+    checkArgument(type == DataType.FLOAT16, "mixedPrecisionType must be FLOAT16, but was %s", type);
     return type;
   }
 }

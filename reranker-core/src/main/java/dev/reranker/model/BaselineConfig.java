@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 /**
  * The sizes of the talk's baseline: a QA-LSTM dual encoder. Shared word embeddings feed two
  * one-layer BiLSTMs, one for the context and one for the reply; each side is max-pooled over its
- * tokens into {@code c} and {@code r} ({@code 2 * hiddenSize} wide), and an MLP reads {@code [c,
- * r, c * r, |c - r|]}: one ReLU layer of {@code mlpHiddenSize}, then one logit per label.
+ * tokens into {@code c} and {@code r} ({@code 2 * hiddenSize} wide), and an MLP reads {@code [c, r,
+ * c * r, |c - r|]}: one ReLU layer of {@code mlpHiddenSize}, then one logit per label.
  *
  * @param vocabSize token ids; must cover the tokenizer's vocabulary
  * @param embeddingDim width of a word embedding

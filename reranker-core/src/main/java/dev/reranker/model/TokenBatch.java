@@ -11,7 +11,8 @@ import java.util.Arrays;
  * <p>Arrays are shared, not copied, so that building a batch costs no extra copy on the hot path:
  * callers must not modify them after construction.
  */
-public record TokenBatch(int size, int length, long[] inputIds, long[] typeIds, long[] attentionMask) {
+public record TokenBatch(
+    int size, int length, long[] inputIds, long[] typeIds, long[] attentionMask) {
 
   /**
    * Creates a batch.
@@ -26,8 +27,10 @@ public record TokenBatch(int size, int length, long[] inputIds, long[] typeIds, 
     checkArgument(inputIds.length == n, "inputIds has %s values, expected %s", inputIds.length, n);
     checkArgument(typeIds.length == n, "typeIds has %s values, expected %s", typeIds.length, n);
     checkArgument(
-        attentionMask.length == n, "attentionMask has %s values, expected %s",
-        attentionMask.length, n);
+        attentionMask.length == n,
+        "attentionMask has %s values, expected %s",
+        attentionMask.length,
+        n);
   }
 
   /**
@@ -40,12 +43,17 @@ public record TokenBatch(int size, int length, long[] inputIds, long[] typeIds, 
    */
   public static TokenBatch pad(long[][] ids, long[][] types, long padId) {
     checkArgument(ids.length > 0, "a batch needs at least one row");
-    checkArgument(ids.length == types.length, "%s id rows but %s type rows", ids.length, types.length);
+    checkArgument(
+        ids.length == types.length, "%s id rows but %s type rows", ids.length, types.length);
     int length = 0;
     for (int i = 0; i < ids.length; i++) {
       checkArgument(ids[i].length > 0, "row %s is empty", i);
-      checkArgument(ids[i].length == types[i].length,
-          "row %s has %s ids but %s type ids", i, ids[i].length, types[i].length);
+      checkArgument(
+          ids[i].length == types[i].length,
+          "row %s has %s ids but %s type ids",
+          i,
+          ids[i].length,
+          types[i].length);
       length = Math.max(length, ids[i].length);
     }
     int size = ids.length;

@@ -8,16 +8,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Fixture for {@code ApiBoundaryTest}: every public or protected signature here names an
- * internal type, and every other one (private, package-private, marked) names one harmlessly.
+ * Fixture for {@code ApiBoundaryTest}: every public or protected signature here names an internal
+ * type, and every other one (private, package-private, marked) names one harmlessly.
  */
 public class Leaky extends ArrayList<Hidden> implements Supplier<Marked> {
   /** Leaks. */
   public Hidden field = new Hidden();
+
   /** Leaks: a subclass elsewhere sees it. */
   protected List<? super Hidden> protectedField = List.of();
+
   /** Not API. */
   @Internal public Hidden markedField = new Hidden();
+
   Hidden packageField = new Hidden();
   private final Hidden privateField = new Hidden();
 

@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * your own.
  *
  * <p>Matching: words and phrases match whole words only, after NFKC and Unicode case folding, so
- * the word "Darn" matches "darn!", "DARN" and "darn's", but not "darning" or "darns" (an
- * apostrophe ends a word here). Phrases match their words in order with any punctuation or whitespace between them
- * ("kill switch" matches "Kill-switch" and "kill   switch"). Zero-width and other invisible
- * characters inside a word are ignored, so they cannot hide one. In scripts written without
- * spaces (Chinese, Japanese, Thai) each character is a word, so an entry there matches wherever
- * its characters appear in a row. Regular expressions are searched in the NFKC form of the reply,
+ * the word "Darn" matches "darn!", "DARN" and "darn's", but not "darning" or "darns" (an apostrophe
+ * ends a word here). Phrases match their words in order with any punctuation or whitespace between
+ * them ("kill switch" matches "Kill-switch" and "kill switch"). Zero-width and other invisible
+ * characters inside a word are ignored, so they cannot hide one. In scripts written without spaces
+ * (Chinese, Japanese, Thai) each character is a word, so an entry there matches wherever its
+ * characters appear in a row. Regular expressions are searched in the NFKC form of the reply,
  * case-insensitively (Unicode case) unless they turn that off with {@code (?-i)}.
  *
  * <pre>{@code
@@ -185,7 +185,8 @@ public final class Blocklist {
       String stripped = word.strip();
       checkWords("word", word);
       for (int i = 0; i < stripped.length(); i++) {
-        if (Character.isWhitespace(stripped.charAt(i)) || Character.isSpaceChar(stripped.charAt(i))) {
+        if (Character.isWhitespace(stripped.charAt(i))
+            || Character.isSpaceChar(stripped.charAt(i))) {
           throw new IllegalArgumentException(
               "blocklist word must be a single word, but was '" + word + "'; add it as a phrase");
         }
@@ -261,7 +262,10 @@ public final class Blocklist {
       }
       if (Texts.wordCount(entry) == 0) {
         throw new IllegalArgumentException(
-            "blocklist " + kind + " must contain a letter, digit or symbol, but was '" + entry
+            "blocklist "
+                + kind
+                + " must contain a letter, digit or symbol, but was '"
+                + entry
                 + "'");
       }
     }

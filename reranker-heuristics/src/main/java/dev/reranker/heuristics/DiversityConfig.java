@@ -9,9 +9,9 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options for {@link Heuristics#diversity(DiversityConfig)}: sample the reply among the best
- * {@link #topK()} with probabilities {@code softmax(score / temperature)}. Immutable, but it holds
- * its random generator, so two heuristics built from one config share draws.
+ * Options for {@link Heuristics#diversity(DiversityConfig)}: sample the reply among the best {@link
+ * #topK()} with probabilities {@code softmax(score / temperature)}. Immutable, but it holds its
+ * random generator, so two heuristics built from one config share draws.
  *
  * <pre>{@code
  * DiversityConfig playful = DiversityConfig.builder().topK(3).temperature(0.7).seed(42).build();
@@ -27,7 +27,9 @@ public final class DiversityConfig {
     this.topK = b.topK;
     this.temperature = b.temperature;
     this.random =
-        b.random != null ? b.random : b.seeded ? new SplittableRandom(b.seed) : new SplittableRandom();
+        b.random != null
+            ? b.random
+            : b.seeded ? new SplittableRandom(b.seed) : new SplittableRandom();
     this.description = b.toString();
   }
 
@@ -61,6 +63,7 @@ public final class DiversityConfig {
   public static final class Builder {
     /** Default {@link #topK}: 3. */
     public static final int DEFAULT_TOP_K = 3;
+
     /** Default {@link #temperature}: 1, sampling by the model's own odds. */
     public static final double DEFAULT_TEMPERATURE = 1.0;
 

@@ -34,13 +34,16 @@ final class DuplicateFilter extends PostModelHeuristic {
     Verdict[] verdicts = new Verdict[n];
     Fingerprint[] prints = new Fingerprint[n];
     Map<String, Integer> firstWithKey = new HashMap<>(n * 2);
-    List<Integer> kept = new ArrayList<>(); // the best distinct candidates, compared with later ones
+    List<Integer> kept =
+        new ArrayList<>(); // the best distinct candidates, compared with later ones
     for (int i = 0; i < n; i++) {
       prints[i] = Fingerprint.of(ranked.get(i).text());
       Integer better = firstWithKey.putIfAbsent(prints[i].exactKey(), i);
       if (better != null) {
-        verdicts[i] = Verdict.drop(name, "duplicate of a better-scored candidate "
-            + Texts.quote(ranked.get(better).text()));
+        verdicts[i] =
+            Verdict.drop(
+                name,
+                "duplicate of a better-scored candidate " + Texts.quote(ranked.get(better).text()));
         continue;
       }
       if (similarity.measure() == Similarity.Measure.EXACT || kept.size() >= maxCompared) {
@@ -49,8 +52,13 @@ final class DuplicateFilter extends PostModelHeuristic {
       for (int j : kept) {
         double score = similarity.score(prints[j], prints[i]);
         if (score >= similarity.threshold()) {
-          verdicts[i] = Verdict.drop(name, "near-duplicate (" + similarity.describe(score)
-              + ") of a better-scored candidate " + Texts.quote(ranked.get(j).text()));
+          verdicts[i] =
+              Verdict.drop(
+                  name,
+                  "near-duplicate ("
+                      + similarity.describe(score)
+                      + ") of a better-scored candidate "
+                      + Texts.quote(ranked.get(j).text()));
           break;
         }
       }

@@ -8,8 +8,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Drops replies that echo the user's last message back, or nearly do; a message shorter than
- * {@code minWords} ("hi", "good morning") may be mirrored.
+ * Drops replies that echo the user's last message back, or nearly do; a message shorter than {@code
+ * minWords} ("hi", "good morning") may be mirrored.
  */
 final class EchoFilter extends PreModelHeuristic {
   private final Similarity similarity;

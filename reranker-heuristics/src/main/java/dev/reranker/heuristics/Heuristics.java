@@ -46,11 +46,11 @@ import java.util.regex.PatternSyntaxException;
  * </table>
  *
  * <p>Order: in {@code chain(a, b, c)}, as in {@code a.andThen(b).andThen(c)} and {@code
- * Reranker.builder().heuristics(a, b, c)}, {@code a} is outermost. Before the model the
- * heuristics run in list order ({@code a}, {@code b}, {@code c}); after it, in reverse ({@code c}
- * rewrites the ranking first, {@code a} last). So list pre-model filters cheapest first, and list
- * a post-model heuristic that must see final scores (duplicate, diversity) before the adjusters
- * whose changes it must see:
+ * Reranker.builder().heuristics(a, b, c)}, {@code a} is outermost. Before the model the heuristics
+ * run in list order ({@code a}, {@code b}, {@code c}); after it, in reverse ({@code c} rewrites the
+ * ranking first, {@code a} last). So list pre-model filters cheapest first, and list a post-model
+ * heuristic that must see final scores (duplicate, diversity) before the adjusters whose changes it
+ * must see:
  *
  * <pre>{@code
  * Heuristic heuristics = Heuristics.chain(
@@ -65,39 +65,51 @@ import java.util.regex.PatternSyntaxException;
 public final class Heuristics {
   /** Name of {@link #repeat}. */
   public static final String REPEAT = "repeat";
+
   /** Name of {@link #echo}. */
   public static final String ECHO = "echo";
+
   /** Name of {@link #duplicate}. */
   public static final String DUPLICATE = "duplicate";
+
   /** Name of {@link #length}. */
   public static final String LENGTH = "length";
+
   /** Name of {@link #blank}. */
   public static final String BLANK = "blank";
+
   /** Default name of {@link #blocklist}. */
   public static final String BLOCKLIST = "blocklist";
+
   /** Name of {@link #placeholder}. */
   public static final String PLACEHOLDER = "placeholder";
+
   /** Name of {@link #repeatedQuestion}. */
   public static final String REPEATED_QUESTION = "repeated-question";
+
   /** Name of {@link #sourcePreference}. */
   public static final String SOURCE_PREFERENCE = "source-preference";
+
   /** Name of {@link #diversity}. */
   public static final String DIVERSITY = "diversity";
 
   /** Default similarity of {@link #repeat}, {@link #echo} and {@link #duplicate}. */
   public static final Similarity DEFAULT_SIMILARITY = Similarity.tokenJaccard(0.8);
+
   /** Default fewest words of a user message that {@link #echo()} guards against echoing: 3. */
   public static final int DEFAULT_ECHO_MIN_WORDS = 3;
+
   /** Default number of the bot's latest turns {@link #repeat()} looks at: 5. */
   public static final int DEFAULT_REPEAT_WINDOW = 5;
+
   /** Default number of distinct candidates {@link #duplicate()} keeps comparing with: 200. */
   public static final int DEFAULT_MAX_COMPARED = 200;
 
   /**
-   * Default patterns of {@link #placeholder()}: <code>{{user}}</code>, <code>{name}</code>,
-   * {@code <unk>} (any case; also mask, pad), {@code [USER]} (upper-case slot names), {@code %s},
-   * {@code %d}, {@code %1$s}, <code>${name}</code> and {@code $name}. Money ({@code $5}) and
-   * percentages ({@code 50% sure}) do not match.
+   * Default patterns of {@link #placeholder()}: <code>{{user}}</code>, <code>{name}</code>, {@code
+   * <unk>} (any case; also mask, pad), {@code [USER]} (upper-case slot names), {@code %s}, {@code
+   * %d}, {@code %1$s}, <code>${name}</code> and {@code $name}. Money ({@code $5}) and percentages
+   * ({@code 50% sure}) do not match.
    */
   public static final List<String> DEFAULT_PLACEHOLDERS =
       List.of(
@@ -127,8 +139,8 @@ public final class Heuristics {
   /**
    * Returns the heuristics nested in the given order, first outermost: {@code chain(a, b, c)} is
    * {@link Heuristic#chain Heuristic.chain(List.of(a, b, c))}, the same chain as {@code
-   * a.andThen(b).andThen(c)}. Before the model they run first to last; after it, last to first.
-   * No heuristics: {@link Heuristic#identity()}.
+   * a.andThen(b).andThen(c)}. Before the model they run first to last; after it, last to first. No
+   * heuristics: {@link Heuristic#identity()}.
    *
    * @throws NullPointerException if the array or an element is null; the message names the index
    */
@@ -147,11 +159,10 @@ public final class Heuristics {
   }
 
   /**
-   * Returns the default chain, every built-in that needs no configuration, in this order:
-   * {@link #blank()}, {@link #length()}, {@link #placeholder()}, {@link #repeat()}, {@link
-   * #echo()} (pre-model, in that order), then after the model {@link #repeatedQuestion()}
-   * penalises and {@link #duplicate()} keeps the best of each group of near-duplicates, seeing the
-   * penalties.
+   * Returns the default chain, every built-in that needs no configuration, in this order: {@link
+   * #blank()}, {@link #length()}, {@link #placeholder()}, {@link #repeat()}, {@link #echo()}
+   * (pre-model, in that order), then after the model {@link #repeatedQuestion()} penalises and
+   * {@link #duplicate()} keeps the best of each group of near-duplicates, seeing the penalties.
    */
   public static Heuristic defaults() {
     return chain(
@@ -180,8 +191,8 @@ public final class Heuristics {
 
   /**
    * Returns the default token counter of {@link LengthBounds}: words are runs of letters, digits
-   * and combining marks; each emoji or other symbol counts as a word, and so does each character
-   * of a script written without spaces (Chinese, Japanese, Thai). Punctuation does not count.
+   * and combining marks; each emoji or other symbol counts as a word, and so does each character of
+   * a script written without spaces (Chinese, Japanese, Thai). Punctuation does not count.
    */
   public static ToIntFunction<String> wordCounter() {
     return WORD_COUNTER;
@@ -194,8 +205,8 @@ public final class Heuristics {
 
   /**
    * Returns the pre-model filter {@value #PLACEHOLDER}: drops replies in which one of {@code
-   * regexes} is found (searched in the reply's NFKC form). To add to the defaults, pass a list
-   * that starts with {@link #DEFAULT_PLACEHOLDERS}.
+   * regexes} is found (searched in the reply's NFKC form). To add to the defaults, pass a list that
+   * starts with {@link #DEFAULT_PLACEHOLDERS}.
    *
    * @throws NullPointerException if the collection or an element is null
    * @throws IllegalArgumentException if {@code regexes} is empty, or a regex is empty or does not
@@ -250,8 +261,8 @@ public final class Heuristics {
   }
 
   /**
-   * Returns the pre-model filter {@value #ECHO} with {@link #DEFAULT_SIMILARITY}, for user
-   * messages of at least {@value #DEFAULT_ECHO_MIN_WORDS} words.
+   * Returns the pre-model filter {@value #ECHO} with {@link #DEFAULT_SIMILARITY}, for user messages
+   * of at least {@value #DEFAULT_ECHO_MIN_WORDS} words.
    */
   public static Heuristic echo() {
     return echo(DEFAULT_SIMILARITY, DEFAULT_ECHO_MIN_WORDS);
@@ -259,9 +270,9 @@ public final class Heuristics {
 
   /**
    * Returns the pre-model filter {@value #ECHO}: drops a reply that is the same as, or similar
-   * enough to, the user's last message, if that message has at least {@code minWords} words
-   * (as {@link #wordCounter()} counts them). Shorter ones may be mirrored: "hi" for "hi!" is a
-   * fine reply.
+   * enough to, the user's last message, if that message has at least {@code minWords} words (as
+   * {@link #wordCounter()} counts them). Shorter ones may be mirrored: "hi" for "hi!" is a fine
+   * reply.
    *
    * @throws NullPointerException if {@code similarity} is null
    * @throws IllegalArgumentException if {@code minWords} is not positive
@@ -296,8 +307,8 @@ public final class Heuristics {
   }
 
   /**
-   * Returns {@value #REPEATED_QUESTION} with {@link RepeatedQuestionConfig#defaults()}: a post-model
-   * penalty of {@value RepeatedQuestionConfig.Builder#DEFAULT_PENALTY}.
+   * Returns {@value #REPEATED_QUESTION} with {@link RepeatedQuestionConfig#defaults()}: a
+   * post-model penalty of {@value RepeatedQuestionConfig.Builder#DEFAULT_PENALTY}.
    */
   public static Heuristic repeatedQuestion() {
     return repeatedQuestion(RepeatedQuestionConfig.defaults());
@@ -315,8 +326,8 @@ public final class Heuristics {
   }
 
   /**
-   * Returns the post-model adjuster {@value #SOURCE_PREFERENCE}: adds {@code adjustments.get(s)}
-   * to the score of each candidate from source {@code s} (positive boosts, negative penalises);
+   * Returns the post-model adjuster {@value #SOURCE_PREFERENCE}: adds {@code adjustments.get(s)} to
+   * the score of each candidate from source {@code s} (positive boosts, negative penalises);
    * candidates from other sources are left alone.
    *
    * <pre>{@code
@@ -347,12 +358,12 @@ public final class Heuristics {
   }
 
   /**
-   * Returns the post-model heuristic {@value #DIVERSITY}: instead of always sending the best
-   * reply, samples one among the best {@link DiversityConfig#topK()} with probabilities {@code
+   * Returns the post-model heuristic {@value #DIVERSITY}: instead of always sending the best reply,
+   * samples one among the best {@link DiversityConfig#topK()} with probabilities {@code
    * softmax(score / temperature)} and lifts it to the top with the smallest score change that does
-   * so, recorded as an adjustment ("sampled at temperature 0.7 among top 3"; a change of 0 when
-   * the best was drawn). Put it first in a chain, so it runs last after the model and samples
-   * among final scores.
+   * so, recorded as an adjustment ("sampled at temperature 0.7 among top 3"; a change of 0 when the
+   * best was drawn). Put it first in a chain, so it runs last after the model and samples among
+   * final scores.
    *
    * @throws NullPointerException if {@code config} is null
    */
@@ -377,8 +388,13 @@ public final class Heuristics {
       return Pattern.compile(regex, flags);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException(
-          kind + " regex '" + regex + "' does not compile: " + e.getDescription()
-              + " near index " + e.getIndex(),
+          kind
+              + " regex '"
+              + regex
+              + "' does not compile: "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex(),
           e);
     }
   }

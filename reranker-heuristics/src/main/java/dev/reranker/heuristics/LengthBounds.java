@@ -8,9 +8,9 @@ import java.util.function.ToIntFunction;
 
 /**
  * Length bounds for {@link Heuristics#length(LengthBounds)}: inclusive minimum and maximum in
- * characters (Unicode code points, so an emoji counts once) and in tokens (as counted by a
- * {@link #tokenCounter()}, by default {@link Heuristics#wordCounter()}). Immutable and
- * thread-safe if the token counter is.
+ * characters (Unicode code points, so an emoji counts once) and in tokens (as counted by a {@link
+ * #tokenCounter()}, by default {@link Heuristics#wordCounter()}). Immutable and thread-safe if the
+ * token counter is.
  *
  * <pre>{@code
  * LengthBounds tweetSized = LengthBounds.builder().maxChars(280).maxTokens(60).build();
@@ -80,10 +80,13 @@ public final class LengthBounds {
   public static final class Builder {
     /** Default {@link #minChars}: 1. */
     public static final int DEFAULT_MIN_CHARS = 1;
+
     /** Default {@link #maxChars}: 500. */
     public static final int DEFAULT_MAX_CHARS = 500;
+
     /** Default {@link #minTokens}: 1, so punctuation-only replies go. */
     public static final int DEFAULT_MIN_TOKENS = 1;
+
     /** Default {@link #maxTokens}: 100. */
     public static final int DEFAULT_MAX_TOKENS = 100;
 

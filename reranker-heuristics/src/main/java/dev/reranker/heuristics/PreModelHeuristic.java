@@ -12,9 +12,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A filter that drops candidates before the model scores them. Subclasses look at the request
- * once ({@link #reasons}) and then at each candidate. A failure inside the filter fails the
- * returned stage rather than throwing, as the model's failures do.
+ * A filter that drops candidates before the model scores them. Subclasses look at the request once
+ * ({@link #reasons}) and then at each candidate. A failure inside the filter fails the returned
+ * stage rather than throwing, as the model's failures do.
  */
 abstract class PreModelHeuristic implements Heuristic {
   final String name;
@@ -29,8 +29,7 @@ abstract class PreModelHeuristic implements Heuristic {
     requireNonNull(chain, "chain");
     RerankRequest filtered;
     try {
-      filtered =
-          request.candidates().isEmpty() ? request : request.filter(name, reasons(request));
+      filtered = request.candidates().isEmpty() ? request : request.filter(name, reasons(request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

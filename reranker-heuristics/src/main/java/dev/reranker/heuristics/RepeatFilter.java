@@ -45,7 +45,11 @@ final class RepeatFilter extends PreModelHeuristic {
               k == 0 ? "the bot's last reply" : "the bot's reply " + (k + 1) + " bot turns ago";
           return candidate.sameKey(earlier)
               ? "repeats " + which + " " + Texts.quote(recent.get(k).text())
-              : "near-duplicate (" + similarity.describe(score) + ") of " + which + " "
+              : "near-duplicate ("
+                  + similarity.describe(score)
+                  + ") of "
+                  + which
+                  + " "
                   + Texts.quote(recent.get(k).text());
         }
       }

@@ -7,8 +7,8 @@ import java.util.StringJoiner;
 
 /**
  * Options for {@link Heuristics#repeatedQuestion(RepeatedQuestionConfig)}: when a reply asks a
- * question the bot already asked, either lower its score by {@link #penalty()} after the model
- * (the default) or drop it before the model ({@link Builder#drop()}). Immutable.
+ * question the bot already asked, either lower its score by {@link #penalty()} after the model (the
+ * default) or drop it before the model ({@link Builder#drop()}). Immutable.
  *
  * <pre>{@code
  * RepeatedQuestionConfig strict = RepeatedQuestionConfig.builder()
@@ -74,8 +74,10 @@ public final class RepeatedQuestionConfig {
   public static final class Builder {
     /** Default {@link #similarity}: {@code Similarity.tokenJaccard(0.8)}. */
     public static final Similarity DEFAULT_SIMILARITY = Heuristics.DEFAULT_SIMILARITY;
+
     /** Default {@link #window}: every bot turn of the dialog. */
     public static final int DEFAULT_WINDOW = Integer.MAX_VALUE;
+
     /** Default {@link #penalty}: 2 (a logit; takes P(upvote) 0.5 down to about 0.12). */
     public static final float DEFAULT_PENALTY = 2f;
 

@@ -53,13 +53,15 @@ final class RepeatedQuestions {
         double score = similarity.score(print, a.print());
         if (score >= similarity.threshold()) {
           String when =
-              a.botTurnsAgo() == 1
-                  ? "in the bot's last reply"
-                  : a.botTurnsAgo() + " bot turns ago";
+              a.botTurnsAgo() == 1 ? "in the bot's last reply" : a.botTurnsAgo() + " bot turns ago";
           return print.sameKey(a.print())
               ? "asks again " + Texts.quote(a.question()) + ", asked " + when
-              : "asks again (" + similarity.describe(score) + ") " + Texts.quote(a.question())
-                  + ", asked " + when;
+              : "asks again ("
+                  + similarity.describe(score)
+                  + ") "
+                  + Texts.quote(a.question())
+                  + ", asked "
+                  + when;
         }
       }
     }

@@ -9,23 +9,23 @@ import java.util.Locale;
  * near-duplicates whose similarity reaches {@code threshold}. Immutable and thread-safe.
  *
  * <p>Normalisation: NFKC, Unicode case folding, apostrophes and invisible format characters
- * removed, punctuation and whitespace runs collapsed to one space. So "I'm FINE!!" and "im
- * fine" are equal. Two texts that normalise to nothing (say "..." and "!!!") are equal only if
- * their trimmed NFKC forms are.
+ * removed, punctuation and whitespace runs collapsed to one space. So "I'm FINE!!" and "im fine"
+ * are equal. Two texts that normalise to nothing (say "..." and "!!!") are equal only if their
+ * trimmed NFKC forms are.
  *
  * <p>Measures, both Jaccard indices in [0, 1] of two normalised texts:
  *
  * <ul>
- *   <li>{@link Measure#TOKEN_JACCARD}: of their sets of words; ignores word order and repeats,
- *       so "how are you" and "you are how" are equal;
- *   <li>{@link Measure#CHAR_TRIGRAM}: of their sets of three-code-point substrings; forgives
- *       typos and inflections ("studying" and "study") better;
+ *   <li>{@link Measure#TOKEN_JACCARD}: of their sets of words; ignores word order and repeats, so
+ *       "how are you" and "you are how" are equal;
+ *   <li>{@link Measure#CHAR_TRIGRAM}: of their sets of three-code-point substrings; forgives typos
+ *       and inflections ("studying" and "study") better;
  *   <li>{@link Measure#EXACT}: 1 if the normalised texts are equal, else 0.
  * </ul>
  *
  * @param measure how similarity is measured
- * @param threshold the similarity at and above which two texts are near-duplicates, in (0, 1];
- *     1 for {@link Measure#EXACT}
+ * @param threshold the similarity at and above which two texts are near-duplicates, in (0, 1]; 1
+ *     for {@link Measure#EXACT}
  */
 public record Similarity(Measure measure, double threshold) {
 
@@ -43,8 +43,8 @@ public record Similarity(Measure measure, double threshold) {
    * Creates a similarity.
    *
    * @throws NullPointerException if {@code measure} is null
-   * @throws IllegalArgumentException if {@code threshold} is not in (0, 1], or is not 1 for
-   *     {@link Measure#EXACT}
+   * @throws IllegalArgumentException if {@code threshold} is not in (0, 1], or is not 1 for {@link
+   *     Measure#EXACT}
    */
   public Similarity {
     requireNonNull(measure, "measure");
@@ -97,8 +97,7 @@ public record Similarity(Measure measure, double threshold) {
    * @throws NullPointerException if a text is null
    */
   public double score(String a, String b) {
-    return score(
-        Fingerprint.of(requireNonNull(a, "a")), Fingerprint.of(requireNonNull(b, "b")));
+    return score(Fingerprint.of(requireNonNull(a, "a")), Fingerprint.of(requireNonNull(b, "b")));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Locale;
  */
 final class Texts {
   private static final int REPLACEMENT = 0xFFFD;
+
   /** How many code points of a text a verdict reason quotes. */
   static final int QUOTE_LENGTH = 60;
 
@@ -68,18 +69,22 @@ final class Texts {
   /**
    * Splits {@code text} into words: runs of letters, digits and combining marks; each symbol
    * (emoji) and each character of a script written without spaces (Han, kana, Thai, ...) is a word
-   * of its own. Punctuation and whitespace separate words; invisible format characters are
-   * dropped. Apostrophes inside words are dropped too ("don't" is one word, "dont"), or with
-   * {@code joinApostrophes} false separate words ("spoiler's" is "spoiler", "s").
+   * of its own. Punctuation and whitespace separate words; invisible format characters are dropped.
+   * Apostrophes inside words are dropped too ("don't" is one word, "dont"), or with {@code
+   * joinApostrophes} false separate words ("spoiler's" is "spoiler", "s").
    *
    * @param fold whether to case-fold each word
    */
   static List<String> words(String text, boolean fold, boolean joinApostrophes) {
     List<String> words = new ArrayList<>();
-    scan(nfkc(text), joinApostrophes, fold, (word, unicodeFold) -> {
-      String w = word.toString();
-      words.add(unicodeFold ? fold(w) : w);
-    });
+    scan(
+        nfkc(text),
+        joinApostrophes,
+        fold,
+        (word, unicodeFold) -> {
+          String w = word.toString();
+          words.add(unicodeFold ? fold(w) : w);
+        });
     return words;
   }
 
@@ -91,12 +96,16 @@ final class Texts {
   /** Returns the normalised form of {@code text}: its folded words joined by single spaces. */
   static String normalize(String text) {
     StringBuilder key = new StringBuilder(text.length());
-    scan(nfkc(text), true, true, (word, unicodeFold) -> {
-      if (key.length() > 0) {
-        key.append(' ');
-      }
-      key.append(unicodeFold ? fold(word.toString()) : word);
-    });
+    scan(
+        nfkc(text),
+        true,
+        true,
+        (word, unicodeFold) -> {
+          if (key.length() > 0) {
+            key.append(' ');
+          }
+          key.append(unicodeFold ? fold(word.toString()) : word);
+        });
     return key.toString();
   }
 
@@ -136,22 +145,33 @@ final class Texts {
   }
 
   private static Kind slowKind(int cp) {
-    if (cp == '\'' || cp == 0x2019 || cp == 0x02BC
-        || cp == 0xFE0E || cp == 0xFE0F) { // apostrophes; text and emoji presentation selectors
+    if (cp == '\''
+        || cp == 0x2019
+        || cp == 0x02BC
+        || cp == 0xFE0E
+        || cp == 0xFE0F) { // apostrophes; text and emoji presentation selectors
       return Kind.SKIP;
     }
     return switch (Character.getType(cp)) {
-      case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER, Character.OTHER_LETTER ->
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER ->
           isUnspaced(cp) ? Kind.SINGLE : Kind.WORD;
       case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER ->
           Kind.WORD;
-      case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK,
-          Character.ENCLOSING_MARK -> Kind.MARK;
+      case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK ->
+          Kind.MARK;
       case Character.FORMAT -> Kind.SKIP;
-      case Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL,
-          Character.OTHER_SYMBOL, Character.PRIVATE_USE, Character.UNASSIGNED,
-          Character.SURROGATE -> Kind.SINGLE;
+      case Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED,
+          Character.SURROGATE ->
+          Kind.SINGLE;
       default -> Kind.SEPARATOR; // punctuation, spaces, controls
     };
   }
@@ -166,7 +186,9 @@ final class Texts {
     };
   }
 
-  /** Scans the words of an NFKC {@code text} into {@code out}, folded if asked; returns how many. */
+  /**
+   * Scans the words of an NFKC {@code text} into {@code out}, folded if asked; returns how many.
+   */
   @CanIgnoreReturnValue // callers that only want the words ignore the count
   static int scan(String text, boolean joinApostrophes, boolean fold, WordSink out) {
     int count = 0;
@@ -212,8 +234,8 @@ final class Texts {
   }
 
   /**
-   * Returns the question sentences of {@code text}, in NFKC: sentences end at a run of {@code . !
-   * ? …} (and their full-width forms, and the Arabic question mark) or at a line break, and a
+   * Returns the question sentences of {@code text}, in NFKC: sentences end at a run of {@code . ! ?
+   * …} (and their full-width forms, and the Arabic question mark) or at a line break, and a
    * sentence is a question when its run holds a question mark.
    */
   static List<String> questions(String text) {

@@ -21,11 +21,17 @@ class BadInputTest {
 
   private static List<Heuristic> every() {
     return List.of(
-        Heuristics.blank(), Heuristics.length(), Heuristics.placeholder(),
+        Heuristics.blank(),
+        Heuristics.length(),
+        Heuristics.placeholder(),
         Heuristics.blocklist(Blocklist.builder().word("spoiler").regex("x+y").build()),
-        Heuristics.repeat(), Heuristics.echo(), Heuristics.duplicate(),
-        Heuristics.repeatedQuestion(), Heuristics.sourcePreference(Map.of(Source.RETRIEVAL, 1)),
-        Heuristics.diversity(3, 1, 1), Heuristics.defaults());
+        Heuristics.repeat(),
+        Heuristics.echo(),
+        Heuristics.duplicate(),
+        Heuristics.repeatedQuestion(),
+        Heuristics.sourcePreference(Map.of(Source.RETRIEVAL, 1)),
+        Heuristics.diversity(3, 1, 1),
+        Heuristics.defaults());
   }
 
   @Test
@@ -70,13 +76,28 @@ class BadInputTest {
             "\uD83D", // a lone high surrogate
             "ok \uDE00 ok", // a lone low surrogate
             "\uDE00\uD83D", // reversed pair
-            "😊😊😊", "👩‍👩‍👧‍👦", "🏳️‍🌈 🇺🇦",
-            "مرحبا! كيف حالك اليوم؟", "שלום, מה שלומך?", "\u202Eevil\u202C", "\u200F\u200E",
-            "e\u0301\u0301\u0301\u0301", "\u0301 alone", "Z\u0351\u0352\u0353alg\u0354o",
-            "ﷺ", "ﬁne", "①②③", "\u0000\u0007", "\uFFFF\uFFFE", "\uE000 private use",
+            "😊😊😊",
+            "👩‍👩‍👧‍👦",
+            "🏳️‍🌈 🇺🇦",
+            "مرحبا! كيف حالك اليوم؟",
+            "שלום, מה שלומך?",
+            "\u202Eevil\u202C",
+            "\u200F\u200E",
+            "e\u0301\u0301\u0301\u0301",
+            "\u0301 alone",
+            "Z\u0351\u0352\u0353alg\u0354o",
+            "ﷺ",
+            "ﬁne",
+            "①②③",
+            "\u0000\u0007",
+            "\uFFFF\uFFFE",
+            "\uE000 private use",
             "x".repeat(5000));
     Dialog d =
-        Dialog.of(Turn.bot("\uD83D?"), Turn.user("\uDE00"), Turn.bot("مرحبا! كيف حالك اليوم؟"),
+        Dialog.of(
+            Turn.bot("\uD83D?"),
+            Turn.user("\uDE00"),
+            Turn.bot("مرحبا! كيف حالك اليوم؟"),
             Turn.user("😊😊😊"));
     for (Heuristic h : every()) {
       Ranking r = Harness.hashed().run(h, d, Harness.candidates(odd.toArray(String[]::new)));
@@ -89,12 +110,14 @@ class BadInputTest {
   void oddUnicodeIsHandledCorrectly() {
     // Lone surrogates count as one code point each and compare as U+FFFD.
     var bounds = LengthBounds.builder().maxChars(2).minTokens(0).build();
-    assertThat(Harness.hashed().run(Heuristics.length(bounds), Dialog.of(), "\uD83D\uD83D")
-        .dropped()).isEmpty();
+    assertThat(
+            Harness.hashed().run(Heuristics.length(bounds), Dialog.of(), "\uD83D\uD83D").dropped())
+        .isEmpty();
     assertThat(Similarity.normalize("a\uD83Db")).isEqualTo("a \uFFFD b"); // a symbol: a word
     // RTL and bidi controls: the repeat filter sees through them.
     Dialog d = Dialog.of(Turn.bot("مرحبا! كيف حالك اليوم؟"), Turn.user("بخير"));
-    assertThat(Harness.hashed().run(Heuristics.repeat(), d, "\u200Fمرحبا، كيف حالك اليوم").dropped())
+    assertThat(
+            Harness.hashed().run(Heuristics.repeat(), d, "\u200Fمرحبا، كيف حالك اليوم").dropped())
         .hasSize(1);
     // Combining marks compose under NFKC; case folds fully.
     assertThat(Similarity.normalize("Cafe\u0301 STRASSE ﬁne")).isEqualTo("café strasse fine");
@@ -126,8 +149,11 @@ class BadInputTest {
     assertThatThrownBy(() -> post.apply(req, r -> null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("chain.proceed returned null");
-    assertThatThrownBy(() -> post.apply(req, r -> CompletableFuture.completedFuture(null))
-            .toCompletableFuture().join())
+    assertThatThrownBy(
+            () ->
+                post.apply(req, r -> CompletableFuture.completedFuture(null))
+                    .toCompletableFuture()
+                    .join())
         .isInstanceOf(CompletionException.class)
         .hasRootCauseMessage("the chain returned a null ranking");
   }
@@ -135,19 +161,26 @@ class BadInputTest {
   @Test
   void failuresInsideAHeuristicFailTheStageInsteadOfThrowing() {
     var bounds =
-        LengthBounds.builder().tokenCounter(t -> {
-          throw new IllegalStateException("tokenizer broke");
-        }).build();
-    var stage = Heuristics.length(bounds)
-        .apply(RerankRequest.of(Dialog.of(), Harness.candidates("hello")),
-            Harness.hashed().model());
+        LengthBounds.builder()
+            .tokenCounter(
+                t -> {
+                  throw new IllegalStateException("tokenizer broke");
+                })
+            .build();
+    var stage =
+        Heuristics.length(bounds)
+            .apply(
+                RerankRequest.of(Dialog.of(), Harness.candidates("hello")),
+                Harness.hashed().model());
     assertThatThrownBy(() -> stage.toCompletableFuture().join())
         .hasRootCauseMessage("tokenizer broke");
 
     var negative = LengthBounds.builder().tokenCounter(t -> -1).build();
-    var stage2 = Heuristics.length(negative)
-        .apply(RerankRequest.of(Dialog.of(), Harness.candidates("hello")),
-            Harness.hashed().model());
+    var stage2 =
+        Heuristics.length(negative)
+            .apply(
+                RerankRequest.of(Dialog.of(), Harness.candidates("hello")),
+                Harness.hashed().model());
     assertThatThrownBy(() -> stage2.toCompletableFuture().join())
         .hasRootCauseMessage("tokenCounter returned a negative count, -1, for \"hello\"");
   }
@@ -156,10 +189,10 @@ class BadInputTest {
   void modelFailuresPassThroughPostModelHeuristics() {
     Heuristic.Chain failing =
         r -> CompletableFuture.failedFuture(new IllegalStateException("model down"));
-    var stage = Heuristics.defaults()
-        .apply(RerankRequest.of(Harness.exam(), Harness.candidates("Good luck!")), failing);
-    assertThatThrownBy(() -> stage.toCompletableFuture().join())
-        .hasRootCauseMessage("model down");
+    var stage =
+        Heuristics.defaults()
+            .apply(RerankRequest.of(Harness.exam(), Harness.candidates("Good luck!")), failing);
+    assertThatThrownBy(() -> stage.toCompletableFuture().join()).hasRootCauseMessage("model down");
   }
 
   @Test

@@ -21,10 +21,13 @@ class CompositionTest {
   private static Heuristic logging(String name, List<String> log, float change) {
     return (request, chain) -> {
       log.add(name + ":before");
-      return chain.proceed(request).thenApply(ranking -> {
-        log.add(name + ":after");
-        return ranking.map(c -> c.with(Verdict.adjust(name, change, "test")));
-      });
+      return chain
+          .proceed(request)
+          .thenApply(
+              ranking -> {
+                log.add(name + ":after");
+                return ranking.map(c -> c.with(Verdict.adjust(name, change, "test")));
+              });
     };
   }
 
@@ -72,8 +75,12 @@ class CompositionTest {
   void preModelDropsNeverReachTheModel_postModelDropsAreScored() {
     Harness h = Harness.logit(t -> 1);
     Ranking r =
-        h.run(Heuristics.chain(Heuristics.blank(), Heuristics.duplicate()), Harness.hobbies(),
-            " ", "Mountains are the best.", "mountains are the best");
+        h.run(
+            Heuristics.chain(Heuristics.blank(), Heuristics.duplicate()),
+            Harness.hobbies(),
+            " ",
+            "Mountains are the best.",
+            "mountains are the best");
 
     assertThat(h.modelSaw)
         .extracting(Candidate::text)
@@ -93,7 +100,8 @@ class CompositionTest {
     // although the model liked the generative one better.
     Harness h = Harness.scores(Map.of("Do you paint outdoors?", 1.0, "do you paint outdoors", 0.8));
     List<Candidate> cs =
-        List.of(Candidate.generative("Do you paint outdoors?"),
+        List.of(
+            Candidate.generative("Do you paint outdoors?"),
             Candidate.retrieval("do you paint outdoors"));
     Heuristic h1 =
         Heuristics.chain(
@@ -103,18 +111,23 @@ class CompositionTest {
     assertThat(r.ranked().get(0).verdicts())
         .extracting(Verdict::heuristic)
         .containsExactly("source-preference");
-    assertThat(r.dropped().get(0).verdicts().get(0).reason())
-        .contains("\"do you paint outdoors\"");
+    assertThat(r.dropped().get(0).verdicts().get(0).reason()).contains("\"do you paint outdoors\"");
   }
 
   @Test
   void userLambdasComposeWithBuiltIns() {
     Heuristic noLinks =
-        Heuristic.before(req -> req.filter("no-links",
-            c -> c.text().contains("http") ? "contains a link" : null));
+        Heuristic.before(
+            req ->
+                req.filter("no-links", c -> c.text().contains("http") ? "contains a link" : null));
     Ranking r =
-        Harness.hashed().run(Heuristics.chain(Heuristics.blank(), noLinks), Harness.hobbies(),
-            "Look at this: https://example.com/mountains", "", "I'd love to see your paintings!");
+        Harness.hashed()
+            .run(
+                Heuristics.chain(Heuristics.blank(), noLinks),
+                Harness.hobbies(),
+                "Look at this: https://example.com/mountains",
+                "",
+                "I'd love to see your paintings!");
     assertThat(texts(r)).containsExactly("I'd love to see your paintings!");
     assertThat(find(r, "Look at this: https://example.com/mountains").verdicts())
         .containsExactly(Verdict.drop("no-links", "contains a link"));
@@ -132,19 +145,21 @@ class CompositionTest {
             "Moving somewhere new is hard. What made you choose this city?",
             "moving somewhere new is HARD!! what made you choose this city", // duplicate
             "Have you tried a climbing gym or a board game cafe? Easy places to meet people.",
-            "lol " .repeat(200)); // length
-    Ranking r = h.run(Heuristics.defaults(), Harness.lonely(),
-        Harness.candidates(candidates.toArray(String[]::new)));
+            "lol ".repeat(200)); // length
+    Ranking r =
+        h.run(
+            Heuristics.defaults(),
+            Harness.lonely(),
+            Harness.candidates(candidates.toArray(String[]::new)));
 
     assertThat(r.size()).isEqualTo(2);
     assertThat(h.modelSaw).hasSize(3);
     assertThat(r.dropped())
         .extracting(c -> c.verdicts().get(0).heuristic())
-        .containsExactlyInAnyOrder("repeat", "echo", "blank", "placeholder", "duplicate",
-            "length");
+        .containsExactlyInAnyOrder("repeat", "echo", "blank", "placeholder", "duplicate", "length");
     assertThat(Heuristics.defaults().toString())
         .startsWith("chain[blank, length{}, placeholder[")
-        .endsWith("duplicate{similarity=token-jaccard>=0.8, maxCompared=200}, "
-            + "repeated-question{}]");
+        .endsWith(
+            "duplicate{similarity=token-jaccard>=0.8, maxCompared=200}, " + "repeated-question{}]");
   }
 }

@@ -17,20 +17,63 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Large inputs stay correct and bounded: 10,000 candidates through every built-in, all
- * near-duplicates, one huge candidate. Times are printed for the record only; speed goals belong
- * in JMH, and the timeout only guards against a hang or a quadratic blow-up.
+ * near-duplicates, one huge candidate. Times are printed for the record only; speed goals belong in
+ * JMH, and the timeout only guards against a hang or a quadratic blow-up.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LargeInputTest {
   private static final String[] OPENERS = {
-    "I hear you.", "That sounds hard.", "Oh wow!", "Honestly,", "Aww,", "Hmm,", "Haha",
-    "I'm sorry", "That's great!", "Really?", "Tell me more.", "I get it.", "😊", "🫂", "مرحبا",
-    "Ça va?", "Zoë said", "नमस्ते", "今日は"
+    "I hear you.",
+    "That sounds hard.",
+    "Oh wow!",
+    "Honestly,",
+    "Aww,",
+    "Hmm,",
+    "Haha",
+    "I'm sorry",
+    "That's great!",
+    "Really?",
+    "Tell me more.",
+    "I get it.",
+    "😊",
+    "🫂",
+    "مرحبا",
+    "Ça va?",
+    "Zoë said",
+    "नमस्ते",
+    "今日は"
   };
   private static final String[] WORDS = {
-    "exam", "lonely", "city", "friends", "paint", "mountains", "sleep", "tomorrow", "coffee",
-    "music", "weekend", "work", "study", "chemistry", "hike", "cat", "dog", "movie", "book",
-    "together", "you", "I", "we", "really", "maybe", "always", "new", "tired", "happy", "nervous"
+    "exam",
+    "lonely",
+    "city",
+    "friends",
+    "paint",
+    "mountains",
+    "sleep",
+    "tomorrow",
+    "coffee",
+    "music",
+    "weekend",
+    "work",
+    "study",
+    "chemistry",
+    "hike",
+    "cat",
+    "dog",
+    "movie",
+    "book",
+    "together",
+    "you",
+    "I",
+    "we",
+    "really",
+    "maybe",
+    "always",
+    "new",
+    "tired",
+    "happy",
+    "nervous"
   };
 
   /** Realistic-looking replies: some blank, some repeated, some near-duplicates, some slots. */
@@ -82,12 +125,12 @@ class LargeInputTest {
       assertThat(r.size() + r.dropped().size()).isEqualTo(10_000);
       best = Math.min(best, took);
       if (run == 0) {
-        System.out.printf(Locale.ROOT, "10,000 candidates, %s, first run: %.1f ms%n", what,
-            took / 1e6);
+        System.out.printf(
+            Locale.ROOT, "10,000 candidates, %s, first run: %.1f ms%n", what, took / 1e6);
       }
     }
-    System.out.printf(Locale.ROOT, "10,000 candidates, %s, best of 10: %.1f ms%n", what,
-        best / 1e6);
+    System.out.printf(
+        Locale.ROOT, "10,000 candidates, %s, best of 10: %.1f ms%n", what, best / 1e6);
     return best;
   }
 
@@ -109,10 +152,10 @@ class LargeInputTest {
       same.add(Candidate.of("good luck on your exam tomorrow friend number " + i));
     }
     Ranking[] r = new Ranking[1];
-    long took = bestOf3(() -> r[0] = Harness.hashed().run(Heuristics.duplicate(), Harness.exam(),
-        same));
-    System.out.printf(Locale.ROOT, "10,000 near-duplicates through duplicate, best of 3: %.1f ms%n",
-        took / 1e6);
+    long took =
+        bestOf3(() -> r[0] = Harness.hashed().run(Heuristics.duplicate(), Harness.exam(), same));
+    System.out.printf(
+        Locale.ROOT, "10,000 near-duplicates through duplicate, best of 3: %.1f ms%n", took / 1e6);
     assertThat(r[0].dropped()).hasSize(9_999);
   }
 
@@ -141,7 +184,8 @@ class LargeInputTest {
         Harness.logit(t -> t.contains("extra") ? -1e4 : -Integer.parseInt(t.substring(5, 8)));
     Ranking[] r = new Ranking[1];
     long took = bestOf3(() -> r[0] = h.run(Heuristics.duplicate(), Harness.exam(), cs));
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "10,000 candidates, worst case for duplicate (1.95M comparisons), best of 3: %.1f ms%n",
         took / 1e6);
     assertThat(r[0].size()).isEqualTo(199);
@@ -153,13 +197,20 @@ class LargeInputTest {
     long start = System.nanoTime();
     Ranking r =
         Harness.hashed()
-            .run(Heuristics.chain(Heuristics.defaults(), Heuristics.length(
-                LengthBounds.builder().maxChars(Integer.MAX_VALUE)
-                    .maxTokens(Integer.MAX_VALUE).build())),
-                Harness.lonely(), huge, "ok then");
+            .run(
+                Heuristics.chain(
+                    Heuristics.defaults(),
+                    Heuristics.length(
+                        LengthBounds.builder()
+                            .maxChars(Integer.MAX_VALUE)
+                            .maxTokens(Integer.MAX_VALUE)
+                            .build())),
+                Harness.lonely(),
+                huge,
+                "ok then");
     long took = System.nanoTime() - start;
-    System.out.printf(Locale.ROOT, "a 320,000-char candidate through defaults: %.1f ms%n",
-        took / 1e6);
+    System.out.printf(
+        Locale.ROOT, "a 320,000-char candidate through defaults: %.1f ms%n", took / 1e6);
     assertThat(r.dropped()).extracting(c -> c.verdicts().get(0).heuristic()).contains("length");
   }
 }

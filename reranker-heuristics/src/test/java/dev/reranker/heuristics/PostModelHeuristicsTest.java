@@ -29,15 +29,17 @@ class PostModelHeuristicsTest {
   @Test
   void repeatedQuestion_penalisesAfterTheModelByDefault() {
     Harness h = Harness.scores(Map.of(ASKS_AGAIN, 1.0, NEW_QUESTION, 0.5, NO_QUESTION, 0.0));
-    Ranking r = h.run(Heuristics.repeatedQuestion(), Harness.exam(), ASKS_AGAIN, NEW_QUESTION,
-        NO_QUESTION);
+    Ranking r =
+        h.run(Heuristics.repeatedQuestion(), Harness.exam(), ASKS_AGAIN, NEW_QUESTION, NO_QUESTION);
 
     assertThat(h.modelSaw).hasSize(3);
     assertThat(texts(r)).containsExactly(NEW_QUESTION, NO_QUESTION, ASKS_AGAIN);
     ScoredCandidate penalised = find(r, ASKS_AGAIN);
     assertThat(penalised.verdicts())
         .containsExactly(
-            Verdict.adjust("repeated-question", -2f,
+            Verdict.adjust(
+                "repeated-question",
+                -2f,
                 "asks again \"What are you studying for?\", asked in the bot's last reply"));
     assertThat(penalised.score()).isEqualTo(-1f);
     assertThat(penalised.probability()).isCloseTo((float) (1 / (1 + Math.exp(-1))), within(1e-6f));
@@ -46,19 +48,20 @@ class PostModelHeuristicsTest {
   @Test
   void repeatedQuestion_findsNearRepeatsFurtherBack() {
     Ranking r =
-        Harness.hashed().run(Heuristics.repeatedQuestion(), Harness.exam(),
-            "So what's keeping you up?!");
+        Harness.hashed()
+            .run(Heuristics.repeatedQuestion(), Harness.exam(), "So what's keeping you up?!");
     assertThat(r.ranked().get(0).verdicts().get(0).reason())
-        .isEqualTo("asks again (token-jaccard 0.80) \"What's keeping you up?\", asked 2 bot turns "
-            + "ago");
+        .isEqualTo(
+            "asks again (token-jaccard 0.80) \"What's keeping you up?\", asked 2 bot turns "
+                + "ago");
   }
 
   @Test
   void repeatedQuestion_canDropBeforeTheModel() {
     Harness h = Harness.hashed();
     var config = RepeatedQuestionConfig.builder().drop().build();
-    Ranking r = h.run(Heuristics.repeatedQuestion(config), Harness.exam(), ASKS_AGAIN,
-        NEW_QUESTION);
+    Ranking r =
+        h.run(Heuristics.repeatedQuestion(config), Harness.exam(), ASKS_AGAIN, NEW_QUESTION);
     assertThat(texts(r)).containsExactly(NEW_QUESTION);
     assertThat(h.modelSaw).extracting(Candidate::text).containsExactly(NEW_QUESTION);
     assertThat(r.dropped().get(0).verdicts().get(0).action()).isEqualTo(Verdict.Action.DROP);
@@ -69,8 +72,12 @@ class PostModelHeuristicsTest {
   void repeatedQuestion_windowLimitsHowFarBack() {
     var config = RepeatedQuestionConfig.builder().window(1).penalty(0.5f).build();
     Ranking r =
-        Harness.hashed().run(Heuristics.repeatedQuestion(config), Harness.exam(),
-            "What's keeping you up?", ASKS_AGAIN);
+        Harness.hashed()
+            .run(
+                Heuristics.repeatedQuestion(config),
+                Harness.exam(),
+                "What's keeping you up?",
+                ASKS_AGAIN);
     assertThat(find(r, "What's keeping you up?").verdicts()).isEmpty();
     assertThat(find(r, ASKS_AGAIN).verdicts().get(0).scoreChange()).isEqualTo(-0.5f);
   }
@@ -115,12 +122,25 @@ class PostModelHeuristicsTest {
   }
 
   private static final Map<String, Double> THREE =
-      Map.of("You'll do great.", 2.0, "Want to practise together?", 1.0, "Rest first.", 0.0,
-          "Eat something.", -1.0);
+      Map.of(
+          "You'll do great.",
+          2.0,
+          "Want to practise together?",
+          1.0,
+          "Rest first.",
+          0.0,
+          "Eat something.",
+          -1.0);
 
   private static Ranking sample(Heuristic diversity) {
-    return Harness.scores(THREE).run(diversity, Harness.exam(),
-        "You'll do great.", "Want to practise together?", "Rest first.", "Eat something.");
+    return Harness.scores(THREE)
+        .run(
+            diversity,
+            Harness.exam(),
+            "You'll do great.",
+            "Want to practise together?",
+            "Rest first.",
+            "Eat something.");
   }
 
   @Test
@@ -171,7 +191,10 @@ class PostModelHeuristicsTest {
     Heuristic a = Heuristics.diversity(3, 2.0, 123);
     Heuristic b =
         Heuristics.diversity(
-            DiversityConfig.builder().topK(3).temperature(2.0).random(new SplittableRandom(123))
+            DiversityConfig.builder()
+                .topK(3)
+                .temperature(2.0)
+                .random(new SplittableRandom(123))
                 .build());
     for (int i = 0; i < 30; i++) {
       assertThat(sample(a)).isEqualTo(sample(b));

@@ -18,14 +18,18 @@ class PreModelFiltersTest {
   void blank_dropsEmptyAndWhitespaceOnlyBeforeTheModel() {
     Harness h = Harness.hashed();
     Ranking r =
-        h.run(Heuristics.blank(), Harness.lonely(), "", "   \n\t", "\u200B\u00A0\u3000",
+        h.run(
+            Heuristics.blank(),
+            Harness.lonely(),
+            "",
+            "   \n\t",
+            "\u200B\u00A0\u3000",
             "That sounds really hard. Moving somewhere new is lonely at first.");
 
     assertThat(texts(r))
         .containsExactly("That sounds really hard. Moving somewhere new is lonely at first.");
     assertThat(h.modelSaw).hasSize(1);
-    assertThat(find(r, "").verdicts())
-        .containsExactly(Verdict.drop("blank", "empty reply"));
+    assertThat(find(r, "").verdicts()).containsExactly(Verdict.drop("blank", "empty reply"));
     assertThat(find(r, "   \n\t").verdicts())
         .containsExactly(Verdict.drop("blank", "whitespace-only reply"));
     assertThat(find(r, "\u200B\u00A0\u3000").isDropped()).isTrue();
@@ -47,8 +51,7 @@ class PreModelFiltersTest {
 
     assertThat(texts(r)).containsExactly(hugs);
     assertThat(find(r, hugs + "!").verdicts())
-        .containsExactly(
-            Verdict.drop("length", "has 6 characters, more than the maximum 5"));
+        .containsExactly(Verdict.drop("length", "has 6 characters, more than the maximum 5"));
   }
 
   @Test
@@ -58,8 +61,8 @@ class PreModelFiltersTest {
     String shortOne = "ok!!";
     String rambling =
         "Well, you know, exams are really just one small part of a much longer story overall.";
-    Ranking r = Harness.hashed().run(Heuristics.length(bounds), Harness.exam(), ok, shortOne,
-        rambling);
+    Ranking r =
+        Harness.hashed().run(Heuristics.length(bounds), Harness.exam(), ok, shortOne, rambling);
 
     assertThat(texts(r)).containsExactly(ok);
     assertThat(find(r, shortOne).verdicts().get(0).reason())
@@ -74,10 +77,11 @@ class PreModelFiltersTest {
     var bounds =
         LengthBounds.builder()
             .maxTokens(3)
-            .tokenCounter(t -> {
-              counted.add(t);
-              return t.length(); // a "tokenizer" with one token per char
-            })
+            .tokenCounter(
+                t -> {
+                  counted.add(t);
+                  return t.length(); // a "tokenizer" with one token per char
+                })
             .build();
     Ranking r = Harness.hashed().run(Heuristics.length(bounds), Harness.lonely(), "hey", "hey!");
     assertThat(texts(r)).containsExactly("hey");
@@ -87,8 +91,13 @@ class PreModelFiltersTest {
   @Test
   void length_defaultsDropPunctuationOnlyAndVeryLongReplies() {
     Ranking r =
-        Harness.hashed().run(Heuristics.length(), Harness.lonely(), "...", "x ".repeat(300),
-            "I'm glad you told me.");
+        Harness.hashed()
+            .run(
+                Heuristics.length(),
+                Harness.lonely(),
+                "...",
+                "x ".repeat(300),
+                "I'm glad you told me.");
     assertThat(texts(r)).containsExactly("I'm glad you told me.");
     assertThat(droppedTexts(r)).hasSize(2);
   }
@@ -127,8 +136,11 @@ class PreModelFiltersTest {
     List<String> all = new ArrayList<>(bad);
     all.addAll(fine);
     Harness h = Harness.hashed();
-    Ranking r = h.run(Heuristics.placeholder(), Harness.lonely(), Harness.candidates(
-        all.toArray(String[]::new)));
+    Ranking r =
+        h.run(
+            Heuristics.placeholder(),
+            Harness.lonely(),
+            Harness.candidates(all.toArray(String[]::new)));
 
     assertThat(droppedTexts(r)).containsExactlyElementsOf(bad);
     assertThat(texts(r)).containsExactlyInAnyOrderElementsOf(fine);
@@ -142,8 +154,13 @@ class PreModelFiltersTest {
     List<String> patterns = new ArrayList<>(Heuristics.DEFAULT_PLACEHOLDERS);
     patterns.add("@@\\w+@@");
     Ranking r =
-        Harness.hashed().run(Heuristics.placeholder(patterns), Harness.lonely(),
-            "Hey @@NAME@@!", "Hey {name}!", "Hey there!");
+        Harness.hashed()
+            .run(
+                Heuristics.placeholder(patterns),
+                Harness.lonely(),
+                "Hey @@NAME@@!",
+                "Hey {name}!",
+                "Hey there!");
     assertThat(texts(r)).containsExactly("Hey there!");
   }
 
@@ -157,13 +174,16 @@ class PreModelFiltersTest {
   void blocklist_matchesWholeWordsWithUnicodeCaseFolding() {
     Blocklist list = Blocklist.builder().word("darn").word("spoiler").word("straße").build();
     Ranking r =
-        Harness.hashed().run(Heuristics.blocklist(list), Harness.hobbies(),
-            "Darn, that sounds fun!",
-            "No SPOILERS please",
-            "Spoiler: the trail ends at a lake.",
-            "I love darning socks while it rains.",
-            "My STRASSE has a great view",
-            "Mountains are my favourite too");
+        Harness.hashed()
+            .run(
+                Heuristics.blocklist(list),
+                Harness.hobbies(),
+                "Darn, that sounds fun!",
+                "No SPOILERS please",
+                "Spoiler: the trail ends at a lake.",
+                "I love darning socks while it rains.",
+                "My STRASSE has a great view",
+                "Mountains are my favourite too");
 
     assertThat(texts(r))
         .containsExactlyInAnyOrder(
@@ -179,11 +199,14 @@ class PreModelFiltersTest {
   void blocklist_phrasesMatchAcrossPunctuationAndWhitespace() {
     Blocklist list = Blocklist.builder().phrase("kill switch").build();
     Ranking r =
-        Harness.hashed().run(Heuristics.blocklist(list), Harness.areYouABot(),
-            "I don't have a kill switch, I promise.",
-            "There is no Kill-Switch.",
-            "KILL\n  SWITCH",
-            "I'd rather kill time with you than switch topics.");
+        Harness.hashed()
+            .run(
+                Heuristics.blocklist(list),
+                Harness.areYouABot(),
+                "I don't have a kill switch, I promise.",
+                "There is no Kill-Switch.",
+                "KILL\n  SWITCH",
+                "I'd rather kill time with you than switch topics.");
     assertThat(texts(r)).containsExactly("I'd rather kill time with you than switch topics.");
     assertThat(find(r, "There is no Kill-Switch.").verdicts().get(0).reason())
         .isEqualTo("contains blocked phrase 'kill switch'");
@@ -193,22 +216,29 @@ class PreModelFiltersTest {
   void blocklist_cannotBeDodgedWithInvisibleCharacters() {
     Blocklist list = Blocklist.builder().word("spoiler").build();
     Ranking r =
-        Harness.hashed().run(Heuristics.blocklist(list), Harness.hobbies(),
-            "spo\u200Biler alert", "ｓｐｏｉｌｅｒ", "spoiler's not coming");
+        Harness.hashed()
+            .run(
+                Heuristics.blocklist(list),
+                Harness.hobbies(),
+                "spo\u200Biler alert",
+                "ｓｐｏｉｌｅｒ",
+                "spoiler's not coming");
     assertThat(r.ranked()).isEmpty();
   }
 
   @Test
   void blocklist_regexesAreCaseInsensitive() {
-    Blocklist list =
-        Blocklist.builder().name("spoilers").regex("season \\d+ finale").build();
+    Blocklist list = Blocklist.builder().name("spoilers").regex("season \\d+ finale").build();
     Ranking r =
-        Harness.hashed().run(Heuristics.blocklist(list), Harness.hobbies(),
-            "Did you watch the Season 3 Finale?", "Did you watch anything good?");
+        Harness.hashed()
+            .run(
+                Heuristics.blocklist(list),
+                Harness.hobbies(),
+                "Did you watch the Season 3 Finale?",
+                "Did you watch anything good?");
     assertThat(texts(r)).containsExactly("Did you watch anything good?");
     assertThat(r.dropped().get(0).verdicts())
-        .containsExactly(
-            Verdict.drop("spoilers", "contains blocked pattern 'season \\d+ finale'"));
+        .containsExactly(Verdict.drop("spoilers", "contains blocked pattern 'season \\d+ finale'"));
   }
 
   @Test

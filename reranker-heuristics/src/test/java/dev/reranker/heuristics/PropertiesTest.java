@@ -30,11 +30,50 @@ class PropertiesTest {
   private static final int RUNS = 300;
 
   private static final String[] PIECES = {
-    "hi", "Hi!", "how are you?", "I'm fine", "im FINE", "exam", "tomorrow", "lonely", "are you a"
-        + " bot?", "I'm an AI", "paint", "mountains", "😊", "🫂", "👩‍👩‍👧", "مرحبا", "كيف حالك؟",
-    "שלום", "cafe\u0301", "café", "Straße", "STRASSE", "今日は", "ภาษาไทย", "\uD800", "\uDC00",
-    "{name}", "[USER]", "<unk>", "%s", "spoiler", "kill switch", "...", "?", "!", " ", "\t",
-    "\u200B", "\u202E", "e\u0301\u0301\u0301", "x".repeat(50), "spoilers", "don't", "do not"
+    "hi",
+    "Hi!",
+    "how are you?",
+    "I'm fine",
+    "im FINE",
+    "exam",
+    "tomorrow",
+    "lonely",
+    "are you a" + " bot?",
+    "I'm an AI",
+    "paint",
+    "mountains",
+    "😊",
+    "🫂",
+    "👩‍👩‍👧",
+    "مرحبا",
+    "كيف حالك؟",
+    "שלום",
+    "cafe\u0301",
+    "café",
+    "Straße",
+    "STRASSE",
+    "今日は",
+    "ภาษาไทย",
+    "\uD800",
+    "\uDC00",
+    "{name}",
+    "[USER]",
+    "<unk>",
+    "%s",
+    "spoiler",
+    "kill switch",
+    "...",
+    "?",
+    "!",
+    " ",
+    "\t",
+    "\u200B",
+    "\u202E",
+    "e\u0301\u0301\u0301",
+    "x".repeat(50),
+    "spoilers",
+    "don't",
+    "do not"
   };
 
   static List<Long> seeds() {
@@ -79,11 +118,12 @@ class PropertiesTest {
       } else {
         text = text(r);
       }
-      Source source = switch (r.nextInt(3)) {
-        case 0 -> Source.RETRIEVAL;
-        case 1 -> Source.GENERATIVE;
-        default -> Source.of("faq");
-      };
+      Source source =
+          switch (r.nextInt(3)) {
+            case 0 -> Source.RETRIEVAL;
+            case 1 -> Source.GENERATIVE;
+            default -> Source.of("faq");
+          };
       out.add(new Candidate(text, source, Map.of()));
     }
     return out;
@@ -94,19 +134,28 @@ class PropertiesTest {
     hs.put("blank", Heuristics.blank());
     hs.put("length", Heuristics.length(LengthBounds.builder().maxChars(60).maxTokens(8).build()));
     hs.put("placeholder", Heuristics.placeholder());
-    hs.put("blocklist", Heuristics.blocklist(
-        Blocklist.builder().word("spoiler").phrase("kill switch").regex("caf.").build()));
+    hs.put(
+        "blocklist",
+        Heuristics.blocklist(
+            Blocklist.builder().word("spoiler").phrase("kill switch").regex("caf.").build()));
     hs.put("repeat", Heuristics.repeat(3, Similarity.charTrigram(0.6)));
     hs.put("echo", Heuristics.echo());
     hs.put("duplicate", Heuristics.duplicate(Similarity.tokenJaccard(0.5), 10));
     hs.put("repeated-question", Heuristics.repeatedQuestion());
-    hs.put("repeated-question-drop",
+    hs.put(
+        "repeated-question-drop",
         Heuristics.repeatedQuestion(RepeatedQuestionConfig.builder().drop().build()));
-    hs.put("source-preference",
+    hs.put(
+        "source-preference",
         Heuristics.sourcePreference(Map.of(Source.RETRIEVAL, 0.5, Source.GENERATIVE, -1.5)));
     hs.put("diversity", Heuristics.diversity(4, 0.5, seed));
-    hs.put("everything", Heuristics.chain(Heuristics.diversity(3, 2, seed), Heuristics.defaults(),
-        hs.get("blocklist"), hs.get("source-preference")));
+    hs.put(
+        "everything",
+        Heuristics.chain(
+            Heuristics.diversity(3, 2, seed),
+            Heuristics.defaults(),
+            hs.get("blocklist"),
+            hs.get("source-preference")));
     return hs;
   }
 
@@ -127,14 +176,17 @@ class PropertiesTest {
 
       List<ScoredCandidate> ranked = ranking.ranked();
       for (int i = 1; i < ranked.size(); i++) {
-        assertThat(ranked.get(i - 1).score()).as(where).isGreaterThanOrEqualTo(ranked.get(i).score());
+        assertThat(ranked.get(i - 1).score())
+            .as(where)
+            .isGreaterThanOrEqualTo(ranked.get(i).score());
       }
       for (ScoredCandidate c : ranked) {
         assertThat(c.isDropped()).as(where).isFalse();
         float logit = (float) Math.log(c.probability() / (1 - c.probability()));
         double changes = c.verdicts().stream().mapToDouble(Verdict::scoreChange).sum();
-        assertThat((double) c.score()).as(where).isCloseTo(logit + changes,
-            org.assertj.core.data.Offset.offset(1e-3));
+        assertThat((double) c.score())
+            .as(where)
+            .isCloseTo(logit + changes, org.assertj.core.data.Offset.offset(1e-3));
       }
       for (ScoredCandidate c : ranking.dropped()) {
         assertThat(c.verdicts()).as(where).anyMatch(v -> v.action() == Verdict.Action.DROP);
@@ -142,17 +194,22 @@ class PropertiesTest {
       }
       // Only what no pre-model filter dropped reached the model, each candidate once.
       assertThat(h.modelSaw.size() + ranking.dropped().stream().filter(c -> !c.isScored()).count())
-          .as(where).isEqualTo(cs.size());
+          .as(where)
+          .isEqualTo(cs.size());
     }
   }
 
   /** Runs only the pre-model part: returns the request the model would get. */
   private static RerankRequest filtered(Heuristic h, RerankRequest request) {
     AtomicReference<RerankRequest> seen = new AtomicReference<>();
-    h.apply(request, req -> {
-      seen.set(req);
-      return CompletableFuture.completedFuture(Ranking.of(req.dropped()));
-    }).toCompletableFuture().join();
+    h.apply(
+            request,
+            req -> {
+              seen.set(req);
+              return CompletableFuture.completedFuture(Ranking.of(req.dropped()));
+            })
+        .toCompletableFuture()
+        .join();
     return seen.get();
   }
 
@@ -163,8 +220,15 @@ class PropertiesTest {
     Dialog d = dialog(r);
     List<Candidate> cs = candidates(r, d);
     Map<String, Heuristic> hs = heuristics(seed);
-    for (String name : List.of("blank", "length", "placeholder", "blocklist", "repeat", "echo",
-        "repeated-question-drop")) {
+    for (String name :
+        List.of(
+            "blank",
+            "length",
+            "placeholder",
+            "blocklist",
+            "repeat",
+            "echo",
+            "repeated-question-drop")) {
       RerankRequest once = filtered(hs.get(name), RerankRequest.of(d, cs));
       RerankRequest twice = filtered(hs.get(name), once);
       assertThat(twice).as(name + " with seed " + seed).isEqualTo(once);
@@ -172,10 +236,16 @@ class PropertiesTest {
     // The post-model filter: dropping duplicates from a ranking without duplicates changes nothing.
     Heuristic duplicate = hs.get("duplicate");
     Ranking model = Harness.hashed().score(RerankRequest.of(d, cs));
-    Ranking once = duplicate.apply(RerankRequest.of(d, cs),
-        req -> CompletableFuture.completedFuture(model)).toCompletableFuture().join();
-    Ranking twice = duplicate.apply(RerankRequest.of(d, cs),
-        req -> CompletableFuture.completedFuture(once)).toCompletableFuture().join();
+    Ranking once =
+        duplicate
+            .apply(RerankRequest.of(d, cs), req -> CompletableFuture.completedFuture(model))
+            .toCompletableFuture()
+            .join();
+    Ranking twice =
+        duplicate
+            .apply(RerankRequest.of(d, cs), req -> CompletableFuture.completedFuture(once))
+            .toCompletableFuture()
+            .join();
     assertThat(twice).as("duplicate with seed " + seed).isEqualTo(once);
   }
 }

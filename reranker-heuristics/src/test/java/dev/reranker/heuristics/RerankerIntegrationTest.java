@@ -49,10 +49,12 @@ class RerankerIntegrationTest {
 
       assertThat(r.ranked()).isEmpty();
       assertThat(r.isFallback()).isTrue();
-      assertThat(r.best()).hasValueSatisfying(b -> {
-        assertThat(b.candidate()).isEqualTo(fallback);
-        assertThat(b.isScored()).isFalse();
-      });
+      assertThat(r.best())
+          .hasValueSatisfying(
+              b -> {
+                assertThat(b.candidate()).isEqualTo(fallback);
+                assertThat(b.isScored()).isFalse();
+              });
       assertThat(r.dropped())
           .extracting(c -> c.verdicts().get(0).heuristic())
           .containsExactly("blank", "repeat", "echo");
@@ -63,8 +65,11 @@ class RerankerIntegrationTest {
   @Test
   void everythingDropped_withoutFallbackBestIsEmpty() {
     try (Reranker reranker =
-        Reranker.builder().scorer(fakeScorer).executor(Runnable::run)
-            .heuristics(Heuristics.blank()).build()) {
+        Reranker.builder()
+            .scorer(fakeScorer)
+            .executor(Runnable::run)
+            .heuristics(Heuristics.blank())
+            .build()) {
       Ranking r = reranker.rank(Harness.lonely(), List.of(Candidate.of("")));
       assertThat(r.best()).isEmpty();
       assertThat(r.isFallback()).isFalse();
@@ -88,8 +93,7 @@ class RerankerIntegrationTest {
   }
 
   private static Heuristic dropAllAfterModel() {
-    return Heuristic.after(
-        ranking -> ranking.map(c -> c.with(Verdict.drop("all", "test"))));
+    return Heuristic.after(ranking -> ranking.map(c -> c.with(Verdict.drop("all", "test"))));
   }
 
   @Test

@@ -21,7 +21,9 @@ class SimilarityFiltersTest {
   void repeat_dropsExactRepeatsAfterNormalisation() {
     Harness h = Harness.hashed();
     Ranking r =
-        h.run(Heuristics.repeat(), Harness.lonely(),
+        h.run(
+            Heuristics.repeat(),
+            Harness.lonely(),
             "i'm sorry you feel lonely... I'M HERE FOR YOU!!",
             "Moving to a new city is hard. Have you found any clubs or groups yet?");
 
@@ -42,8 +44,9 @@ class SimilarityFiltersTest {
     Ranking wide = Harness.hashed().run(Heuristics.repeat(), d, nearOld);
     assertThat(wide.dropped()).hasSize(1);
     assertThat(wide.dropped().get(0).verdicts().get(0).reason())
-        .isEqualTo("near-duplicate (token-jaccard 0.83) of the bot's reply 2 bot turns ago "
-            + "\"Hi! How was your day?\"");
+        .isEqualTo(
+            "near-duplicate (token-jaccard 0.83) of the bot's reply 2 bot turns ago "
+                + "\"Hi! How was your day?\"");
 
     Ranking narrow =
         Harness.hashed().run(Heuristics.repeat(1, Heuristics.DEFAULT_SIMILARITY), d, nearOld);
@@ -66,8 +69,12 @@ class SimilarityFiltersTest {
   void repeat_exactSimilarityIgnoresNearRepeats() {
     Dialog d = Harness.lonely();
     Ranking r =
-        Harness.hashed().run(Heuristics.repeat(5, Similarity.exact()), d,
-            "Hi! How was your day today?", "hi how was your day");
+        Harness.hashed()
+            .run(
+                Heuristics.repeat(5, Similarity.exact()),
+                d,
+                "Hi! How was your day today?",
+                "hi how was your day");
     assertThat(texts(r)).containsExactly("Hi! How was your day today?");
   }
 
@@ -81,7 +88,9 @@ class SimilarityFiltersTest {
   void echo_dropsTheUsersLastMessageParrotedBack() {
     Harness h = Harness.hashed();
     Ranking r =
-        h.run(Heuristics.echo(), Harness.areYouABot(),
+        h.run(
+            Heuristics.echo(),
+            Harness.areYouABot(),
             "Are you a real person, though?",
             "A real person? No, but I really do care about our chats.",
             "wait are you a bot?");
@@ -90,21 +99,30 @@ class SimilarityFiltersTest {
         .containsExactlyInAnyOrder(
             "A real person? No, but I really do care about our chats.", "wait are you a bot?");
     assertThat(find(r, "Are you a real person, though?").verdicts())
-        .containsExactly(Verdict.drop("echo", "near-echo (token-jaccard 0.86) of the user's last "
-            + "message \"a little. are you a real person though?\""));
+        .containsExactly(
+            Verdict.drop(
+                "echo",
+                "near-echo (token-jaccard 0.86) of the user's last "
+                    + "message \"a little. are you a real person though?\""));
   }
 
   @Test
   void echo_nearEchoIsNamedWithItsScore() {
     Ranking r =
-        Harness.hashed().run(Heuristics.echo(), Harness.exam(),
-            "Organic chemistry... the reactions never stick!?");
+        Harness.hashed()
+            .run(
+                Heuristics.echo(),
+                Harness.exam(),
+                "Organic chemistry... the reactions never stick!?");
     assertThat(r.dropped().get(0).verdicts().get(0).reason())
-        .isEqualTo("echoes the user's last message \"organic chemistry, the reactions never "
-            + "stick\"");
+        .isEqualTo(
+            "echoes the user's last message \"organic chemistry, the reactions never " + "stick\"");
     Ranking near =
-        Harness.hashed().run(Heuristics.echo(Similarity.tokenJaccard(0.6), 3), Harness.exam(),
-            "the reactions never stick with organic chemistry");
+        Harness.hashed()
+            .run(
+                Heuristics.echo(Similarity.tokenJaccard(0.6), 3),
+                Harness.exam(),
+                "the reactions never stick with organic chemistry");
     assertThat(near.dropped().get(0).verdicts().get(0).reason())
         .startsWith("near-echo (token-jaccard 0.86) of the user's last message");
   }
@@ -137,7 +155,9 @@ class SimilarityFiltersTest {
                 "Good luck tomorrow, you've got this", 0.5,
                 "Want to go over a few reactions together?", 1.5));
     Ranking r =
-        h.run(Heuristics.duplicate(), Harness.exam(),
+        h.run(
+            Heuristics.duplicate(),
+            Harness.exam(),
             "You've got this! Good luck tomorrow.",
             "you've got this!! good luck tomorrow",
             "Good luck tomorrow, you've got this",
@@ -148,8 +168,10 @@ class SimilarityFiltersTest {
             "you've got this!! good luck tomorrow", "Want to go over a few reactions together?");
     assertThat(h.modelSaw).hasSize(4); // needs the scores: runs after the model
     assertThat(find(r, "You've got this! Good luck tomorrow.").verdicts())
-        .containsExactly(Verdict.drop("duplicate",
-            "duplicate of a better-scored candidate \"you've got this!! good luck tomorrow\""));
+        .containsExactly(
+            Verdict.drop(
+                "duplicate",
+                "duplicate of a better-scored candidate \"you've got this!! good luck tomorrow\""));
     // Same words in another order: equal as a token set, so near-duplicate with score 1.
     assertThat(find(r, "Good luck tomorrow, you've got this").verdicts().get(0).reason())
         .startsWith("near-duplicate (token-jaccard 1.00) of a better-scored candidate");
@@ -160,7 +182,9 @@ class SimilarityFiltersTest {
     Harness h = Harness.logit(t -> -t.length());
     // maxCompared 1: only the best is compared fuzzily, exact duplicates are found everywhere.
     Ranking r =
-        h.run(Heuristics.duplicate(Heuristics.DEFAULT_SIMILARITY, 1), Harness.hobbies(),
+        h.run(
+            Heuristics.duplicate(Heuristics.DEFAULT_SIMILARITY, 1),
+            Harness.hobbies(),
             "I love painting mountains",
             "I love painting mountains too",
             "mountains are great",
@@ -173,8 +197,11 @@ class SimilarityFiltersTest {
   void duplicate_keepsDistinctSourcesApartOnlyByText() {
     Harness h = Harness.logit(t -> 1);
     Ranking r =
-        h.run(Heuristics.duplicate(), Harness.hobbies(),
-            List.of(Candidate.retrieval("Do you paint outdoors?"),
+        h.run(
+            Heuristics.duplicate(),
+            Harness.hobbies(),
+            List.of(
+                Candidate.retrieval("Do you paint outdoors?"),
                 Candidate.generative("do you paint outdoors")));
     // A tie keeps the caller's order: the retrieval one, listed first, wins.
     assertThat(r.ranked()).hasSize(1);

@@ -99,8 +99,8 @@ class ValidationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("blocklist word must not be blank, but was '  '");
     assertThatThrownBy(() -> Blocklist.builder().word("kill switch"))
-        .hasMessage("blocklist word must be a single word, but was 'kill switch'; add it as a "
-            + "phrase");
+        .hasMessage(
+            "blocklist word must be a single word, but was 'kill switch'; add it as a " + "phrase");
     assertThatThrownBy(() -> Blocklist.builder().word("!!!"))
         .hasMessage("blocklist word must contain a letter, digit or symbol, but was '!!!'");
     assertThatThrownBy(() -> Blocklist.builder().phrase(""))
@@ -173,8 +173,7 @@ class ValidationTest {
         .hasMessage("temperature must be positive and finite, but was Infinity");
     assertThatThrownBy(() -> DiversityConfig.builder().random(null)).hasMessage("random");
     assertThatThrownBy(() -> Heuristics.diversity(null)).hasMessage("config");
-    assertThat(DiversityConfig.builder().topK(5).seed(9).build())
-        .hasToString("{topK=5, seed=9}");
+    assertThat(DiversityConfig.builder().topK(5).seed(9).build()).hasToString("{topK=5, seed=9}");
   }
 
   @Test

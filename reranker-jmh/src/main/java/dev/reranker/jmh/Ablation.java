@@ -27,9 +27,9 @@ import java.util.Locale;
  *       sharing one model</td><td>(not in the talk)</td></tr>
  * </table>
  *
- * <p>Two rows change nothing on this build's CPU, which is why {@code run.sh full} skips them
- * (the report marks them "same configuration as the row above"; {@code -p config=...} measures
- * them anyway):
+ * <p>Two rows change nothing on this build's CPU, which is why {@code run.sh full} skips them (the
+ * report marks them "same configuration as the row above"; {@code -p config=...} measures them
+ * anyway):
  *
  * <ul>
  *   <li>{@code graph-opt}: DJL 0.36 reads {@code ai.djl.pytorch.graph_optimizer} only in {@code
@@ -37,8 +37,8 @@ import java.util.Locale;
  *       graph executor. The native BERT is an eager DJL block (one JNI call per NDArray op, no
  *       TorchScript graph), so the flag reaches no code path of it. There is no XLA for DJL's
  *       PyTorch engine.
- *   <li>{@code amp}: {@code Reranker} keeps float32 on a CPU device and logs why (bf16 arrays
- *       abort DJL 0.36's PyTorch engine; fp16 is measured by {@link HalfPrecisionBenchmark}).
+ *   <li>{@code amp}: {@code Reranker} keeps float32 on a CPU device and logs why (bf16 arrays abort
+ *       DJL 0.36's PyTorch engine; fp16 is measured by {@link HalfPrecisionBenchmark}).
  * </ul>
  */
 public enum Ablation {

@@ -25,19 +25,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * about 8x the FLOPs per token of MiniLM on about 3x the tokens, and one round of the 32 clients'
  * requests takes over a minute on 2 cores. So: no warmup iteration and one 1-second measurement
  * iteration, which still lasts a whole round, since JMH waits for every thread's op in flight.
- * {@link LoadProfiler}'s requests/s is exact (the model is busy from the first request to the
- * last answer); the latency percentiles are those of that first round, a burst of 32
- * simultaneous requests, not a steady state.
+ * {@link LoadProfiler}'s requests/s is exact (the model is busy from the first request to the last
+ * answer); the latency percentiles are those of that first round, a burst of 32 simultaneous
+ * requests, not a steady state.
  *
  * <p>There is no ONNX file of these random weights, so the only peer is DJL called directly per
  * request, on a pool of {@value #MAX_CONCURRENT_DIRECT_CALLS} threads that the 32 clients hand
- * their requests to: BERT-base forwards on 32 threads need more native memory than the
- * machine's 24 GiB.
+ * their requests to: BERT-base forwards on 32 threads need more native memory than the machine's 24
+ * GiB.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(32)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx6g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx6g"})
 @Warmup(iterations = 0)
 @Measurement(iterations = 1, time = 1)
 public class BertBaseRpsBenchmark {
@@ -61,8 +63,16 @@ public class BertBaseRpsBenchmark {
   @State(Scope.Benchmark)
   public static class Ours {
     /** The ablation row (cumulative); named apart from the bundled model's so -p can differ. */
-    @Param({"seq128-fixed-nobatch", "seq80", "graph-opt", "amp", "batch32", "fast-encoder",
-        "dynamic-padding-grouping", "two-workers"})
+    @Param({
+      "seq128-fixed-nobatch",
+      "seq80",
+      "graph-opt",
+      "amp",
+      "batch32",
+      "fast-encoder",
+      "dynamic-padding-grouping",
+      "two-workers"
+    })
     public String bertBaseConfig;
 
     Reranker reranker;
@@ -70,8 +80,8 @@ public class BertBaseRpsBenchmark {
     /** Builds the random model once per fork. */
     @Setup(Level.Trial)
     public void setUp() {
-      reranker = Ablation.of(bertBaseConfig).apply(Reranker.builder().model(Models.bertBase()))
-          .build();
+      reranker =
+          Ablation.of(bertBaseConfig).apply(Reranker.builder().model(Models.bertBase())).build();
       Load.watch(reranker::stats);
       Load.ready();
     }

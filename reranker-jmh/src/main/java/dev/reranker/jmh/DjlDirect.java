@@ -16,13 +16,14 @@ import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The plain-DJL peer: the model called directly by each client thread with its own request's
- * padded batch, no queue. Same encoder, same math as the reranker's worker ({@link ModelScorer});
- * only the batching queue is missing, so concurrent calls run side by side in libtorch.
+ * The plain-DJL peer: the model called directly by each client thread with its own request's padded
+ * batch, no queue. Same encoder, same math as the reranker's worker ({@link ModelScorer}); only the
+ * batching queue is missing, so concurrent calls run side by side in libtorch.
  */
 final class DjlDirect implements AutoCloseable {
   /** The peers' settings: the last ablation row's sequence length and reply budget. */
   static final int MAX_SEQ_LEN = 80;
+
   static final int MAX_REPLY_TOKENS = 20;
 
   private final EncoderModel model;
@@ -36,17 +37,17 @@ final class DjlDirect implements AutoCloseable {
   }
 
   /**
-   * A peer whose model calls run on a pool of {@code poolThreads} threads (0: on the client
-   * threads themselves). The pool bounds native memory: DJL frees a forward's intermediate
-   * arrays only when the call returns, and glibc keeps what each calling thread freed in that
-   * thread's malloc arena, so BERT-base called from 32 threads (even 4 at a time) grew past the
-   * machine's 24 GiB and was OOM-killed.
+   * A peer whose model calls run on a pool of {@code poolThreads} threads (0: on the client threads
+   * themselves). The pool bounds native memory: DJL frees a forward's intermediate arrays only when
+   * the call returns, and glibc keeps what each calling thread freed in that thread's malloc arena,
+   * so BERT-base called from 32 threads (even 4 at a time) grew past the machine's 24 GiB and was
+   * OOM-killed.
    */
   DjlDirect(RerankerModel spec, int poolThreads) {
     this.pool = poolThreads > 0 ? Executors.newFixedThreadPool(poolThreads) : null;
     this.model = spec.load();
-    this.encoder = new PairEncoder(model.tokenizerJson(), model.kind(), MAX_SEQ_LEN,
-        MAX_REPLY_TOKENS);
+    this.encoder =
+        new PairEncoder(model.tokenizerJson(), model.kind(), MAX_SEQ_LEN, MAX_REPLY_TOKENS);
     this.scorer = new ModelScorer(model, encoder);
   }
 

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,15 +47,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *       intra-op threads = the cores).
  * </ul>
  *
- * <p>Batches: {@code 32x80} (32 full rows of 80 tokens: no padding), {@code 1x40} (batch-1
- * latency) and {@code request} (the workload's first 64 requests in turn, as {@code Reranker}
- * embeds one: the context row and the 20 reply rows, padded to the longest). Every op returns
- * mean-pooled, L2-normalised embeddings.
+ * <p>Batches: {@code 32x80} (32 full rows of 80 tokens: no padding), {@code 1x40} (batch-1 latency)
+ * and {@code request} (the workload's first 64 requests in turn, as {@code Reranker} embeds one:
+ * the context row and the 20 reply rows, padded to the longest). Every op returns mean-pooled,
+ * L2-normalised embeddings.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
 @Warmup(iterations = 1, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
@@ -113,8 +115,12 @@ public class ForwardBenchmark {
   /** The bi-encoder batches of the first {@value #REQUESTS} requests of the standard workload. */
   private static List<TokenBatch> requestBatches() {
     List<TokenBatch> out = new ArrayList<>();
-    try (PairEncoder encoder = new PairEncoder(BundledModel.tokenizerJson(),
-        ModelKind.BI_ENCODER, DjlDirect.MAX_SEQ_LEN, DjlDirect.MAX_REPLY_TOKENS)) {
+    try (PairEncoder encoder =
+        new PairEncoder(
+            BundledModel.tokenizerJson(),
+            ModelKind.BI_ENCODER,
+            DjlDirect.MAX_SEQ_LEN,
+            DjlDirect.MAX_REPLY_TOKENS)) {
       for (Workload.Request r : Workload.standard().subList(0, REQUESTS)) {
         out.add(encoder.biBatch(encoder.encode(r.dialog(), r.candidates())).batch());
       }

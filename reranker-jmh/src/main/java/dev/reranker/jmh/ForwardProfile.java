@@ -20,9 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where one forward's time goes: runs {@link ForwardBenchmark}'s forward under libtorch's
- * profiler (through DJL's {@code JniUtils.startProfile}) and prints the time per ATen operator,
- * counting only top-level operators (an {@code addmm} inside a {@code linear} counts once).
+ * Where one forward's time goes: runs {@link ForwardBenchmark}'s forward under libtorch's profiler
+ * (through DJL's {@code JniUtils.startProfile}) and prints the time per ATen operator, counting
+ * only top-level operators (an {@code addmm} inside a {@code linear} counts once).
  *
  * <pre>
  * java -Doffline=true -cp reranker-jmh/target/benchmarks.jar dev.reranker.jmh.ForwardProfile \
@@ -30,9 +30,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>Arguments: the batch ({@code 32x80}, {@code 1x40}, {@code request}), the engine row ({@code
- * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}, {@code scripted}) and how
- * many forwards to profile (after as many unprofiled warm-up forwards, and a timed run without
- * the profiler). A scripted forward's TorchScript call is transparent: its operators are listed.
+ * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}, {@code scripted}) and how many
+ * forwards to profile (after as many unprofiled warm-up forwards, and a timed run without the
+ * profiler). A scripted forward's TorchScript call is transparent: its operators are listed.
  */
 public final class ForwardProfile {
   private ForwardProfile() {}
@@ -40,8 +40,9 @@ public final class ForwardProfile {
   /** Profiles and prints; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
     if (args.length != 3) {
-      System.err.println("usage: ForwardProfile 32x80|1x40|request eager|pretransposed|"
-          + "fused-qkv|packed|scripted FORWARDS");
+      System.err.println(
+          "usage: ForwardProfile 32x80|1x40|request eager|pretransposed|"
+              + "fused-qkv|packed|scripted FORWARDS");
       System.exit(2);
     }
     List<TokenBatch> batches = ForwardBenchmark.batches(args[0]);
@@ -69,11 +70,12 @@ public final class ForwardProfile {
   }
 
   /** Aggregates the top-level operators of a Chrome trace per forward. */
-  static String summary(Path trace, int forwards, double plainMs, String title)
-      throws IOException {
+  static String summary(Path trace, int forwards, double plainMs, String title) throws IOException {
     JsonElement root = JsonParser.parseString(Files.readString(trace));
-    JsonArray events = root.isJsonObject()
-        ? root.getAsJsonObject().getAsJsonArray("traceEvents") : root.getAsJsonArray();
+    JsonArray events =
+        root.isJsonObject()
+            ? root.getAsJsonObject().getAsJsonArray("traceEvents")
+            : root.getAsJsonArray();
     List<JsonObject> ops = new ArrayList<>();
     for (JsonElement e : events) {
       JsonObject o = e.getAsJsonObject();
@@ -81,9 +83,10 @@ public final class ForwardProfile {
         ops.add(o);
       }
     }
-    ops.sort(Comparator.<JsonObject, String>comparing(o -> tid(o))
-        .thenComparingDouble(o -> o.get("ts").getAsDouble())
-        .thenComparingDouble(o -> -o.get("dur").getAsDouble()));
+    ops.sort(
+        Comparator.<JsonObject, String>comparing(o -> tid(o))
+            .thenComparingDouble(o -> o.get("ts").getAsDouble())
+            .thenComparingDouble(o -> -o.get("dur").getAsDouble()));
     Map<String, double[]> byName = new LinkedHashMap<>();
     double first = Double.MAX_VALUE;
     double last = 0;
@@ -109,17 +112,30 @@ public final class ForwardProfile {
       }
     }
     double inOps = byName.values().stream().mapToDouble(a -> a[1]).sum() / forwards / 1000;
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%s: %.1f ms per forward without the profiler; with it %.1f ms, of which %.1f ms in"
-            + " top-level ATen operators%n%n| operator | calls per forward | ms per forward |"
-            + " share |%n|---|---:|---:|---:|%n",
-        title, plainMs, (last - first) / forwards / 1000, inOps));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s: %.1f ms per forward without the profiler; with it %.1f ms, of which %.1f ms in"
+                    + " top-level ATen operators%n%n| operator | calls per forward | ms per forward |"
+                    + " share |%n|---|---:|---:|---:|%n",
+                title,
+                plainMs,
+                (last - first) / forwards / 1000,
+                inOps));
     byName.entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]))
         .limit(12)
-        .forEach(e -> out.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2f | %.0f%% |%n",
-            e.getKey(), e.getValue()[0] / forwards, e.getValue()[1] / forwards / 1000,
-            100 * e.getValue()[1] / forwards / 1000 / inOps)));
+        .forEach(
+            e ->
+                out.append(
+                    String.format(
+                        Locale.ROOT,
+                        "| `%s` | %.0f | %.2f | %.0f%% |%n",
+                        e.getKey(),
+                        e.getValue()[0] / forwards,
+                        e.getValue()[1] / forwards / 1000,
+                        100 * e.getValue()[1] / forwards / 1000 / inOps)));
     return out.toString();
   }
 

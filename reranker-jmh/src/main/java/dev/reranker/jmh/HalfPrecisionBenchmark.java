@@ -26,16 +26,18 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The measured reason behind the {@code amp} row on a CPU: the bundled native BERT's forward on
- * one request (context and 20 replies, padded to the longest, at most 80 tokens) in float32 and
- * in float16 ({@link NativeBert#withPrecision}), one thread, no queue. {@code Reranker} keeps
- * float32 on a CPU; this shows what float16 would change here. bfloat16 is not measured: DJL
- * 0.36's PyTorch engine aborts the JVM on bf16 arrays.
+ * The measured reason behind the {@code amp} row on a CPU: the bundled native BERT's forward on one
+ * request (context and 20 replies, padded to the longest, at most 80 tokens) in float32 and in
+ * float16 ({@link NativeBert#withPrecision}), one thread, no queue. {@code Reranker} keeps float32
+ * on a CPU; this shows what float16 would change here. bfloat16 is not measured: DJL 0.36's PyTorch
+ * engine aborts the JVM on bf16 arrays.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
 @Warmup(iterations = 1, time = 2)
 @Measurement(iterations = 3, time = 2)
 @State(Scope.Benchmark)
@@ -60,8 +62,12 @@ public class HalfPrecisionBenchmark {
       }
     }
     batches = new ArrayList<>();
-    try (PairEncoder encoder = new PairEncoder(model.tokenizerJson(), ModelKind.BI_ENCODER,
-        DjlDirect.MAX_SEQ_LEN, DjlDirect.MAX_REPLY_TOKENS)) {
+    try (PairEncoder encoder =
+        new PairEncoder(
+            model.tokenizerJson(),
+            ModelKind.BI_ENCODER,
+            DjlDirect.MAX_SEQ_LEN,
+            DjlDirect.MAX_REPLY_TOKENS)) {
       for (Workload.Request r : Workload.standard().subList(0, 100)) {
         batches.add(encoder.biBatch(encoder.encode(r.dialog(), r.candidates())).batch());
       }

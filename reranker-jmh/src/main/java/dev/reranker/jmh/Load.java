@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the RPS benchmarks tell {@link LoadProfiler}, inside the forked JVM: the requests
- * completed so far, when the last state finished loading, and the reranker under test, if any,
- * for its batch statistics.
+ * What the RPS benchmarks tell {@link LoadProfiler}, inside the forked JVM: the requests completed
+ * so far, when the last state finished loading, and the reranker under test, if any, for its batch
+ * statistics.
  */
 public final class Load {
   private static final LongAdder completed = new LongAdder();
@@ -29,8 +29,8 @@ public final class Load {
 
   /**
    * Marks the end of a state's setup. JMH runs trial-level setups inside the first iteration, so
-   * the profiler starts that iteration's clock here rather than at its own start: loading a
-   * model is not serving time.
+   * the profiler starts that iteration's clock here rather than at its own start: loading a model
+   * is not serving time.
    */
   public static void ready() {
     readyNanos = System.nanoTime();

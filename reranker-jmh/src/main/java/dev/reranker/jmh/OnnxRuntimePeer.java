@@ -21,14 +21,14 @@ import java.util.Map;
 /**
  * The ONNX Runtime peer, the way langchain4j runs its in-process models: the bundled model's own
  * ONNX file, one {@link OrtSession} shared by every thread (intra-op threads 2: this machine's
- * cores), the HuggingFace tokenizer, and one session call per request. Its intra-op threads
- * spin only when libtorch's OpenMP threads do ({@code OMP_WAIT_POLICY}).
+ * cores), the HuggingFace tokenizer, and one session call per request. Its intra-op threads spin
+ * only when libtorch's OpenMP threads do ({@code OMP_WAIT_POLICY}).
  *
- * <p>The bundled model is a bi-encoder, so one call embeds the request's context and its 20
- * replies (21 rows, padded to the longest, at most {@value DjlDirect#MAX_SEQ_LEN} tokens),
- * mean-pools and L2-normalises in Java and takes cosines: the same rows and the same arithmetic
- * as the native BERT in {@code Reranker}. The tokenizer truncates the context's tail where the
- * pair encoder keeps its newest tokens; the lengths, and so the work, are the same.
+ * <p>The bundled model is a bi-encoder, so one call embeds the request's context and its 20 replies
+ * (21 rows, padded to the longest, at most {@value DjlDirect#MAX_SEQ_LEN} tokens), mean-pools and
+ * L2-normalises in Java and takes cosines: the same rows and the same arithmetic as the native BERT
+ * in {@code Reranker}. The tokenizer truncates the context's tail where the pair encoder keeps its
+ * newest tokens; the lengths, and so the work, are the same.
  */
 final class OnnxRuntimePeer implements AutoCloseable {
   private final OrtEnvironment env;
@@ -40,8 +40,8 @@ final class OnnxRuntimePeer implements AutoCloseable {
   OnnxRuntimePeer() throws IOException, OrtException {
     env = OrtEnvironment.getEnvironment();
     byte[] onnx;
-    try (InputStream in = getClass().getClassLoader()
-        .getResourceAsStream(BundledModel.ONNX_RESOURCE)) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(BundledModel.ONNX_RESOURCE)) {
       if (in == null) {
         throw new IOException(BundledModel.ONNX_RESOURCE + " is not on the classpath");
       }
@@ -59,10 +59,18 @@ final class OnnxRuntimePeer implements AutoCloseable {
     }
     typeIds = session.getInputNames().contains("token_type_ids");
     hidden = dev.reranker.model.BertConfig.miniLmL6().hiddenSize();
-    tokenizer = HuggingFaceTokenizer.newInstance(
-        new ByteArrayInputStream(BundledModel.tokenizerJson().getBytes(StandardCharsets.UTF_8)),
-        Map.of("addSpecialTokens", "true", "truncation", "true",
-            "maxLength", Integer.toString(DjlDirect.MAX_SEQ_LEN), "padding", "true"));
+    tokenizer =
+        HuggingFaceTokenizer.newInstance(
+            new ByteArrayInputStream(BundledModel.tokenizerJson().getBytes(StandardCharsets.UTF_8)),
+            Map.of(
+                "addSpecialTokens",
+                "true",
+                "truncation",
+                "true",
+                "maxLength",
+                Integer.toString(DjlDirect.MAX_SEQ_LEN),
+                "padding",
+                "true"));
   }
 
   /** Scores one request: the cosine of the context's and each reply's embedding. */
@@ -94,11 +102,10 @@ final class OnnxRuntimePeer implements AutoCloseable {
   }
 
   /**
-   * Embeds a padded batch: one session call, then mean pooling over the mask and L2
-   * normalisation in Java (what {@code NativeBert.embed} returns).
+   * Embeds a padded batch: one session call, then mean pooling over the mask and L2 normalisation
+   * in Java (what {@code NativeBert.embed} returns).
    */
-  float[][] embed(long[] ids, long[] types, long[] mask, int rows, int length)
-      throws OrtException {
+  float[][] embed(long[] ids, long[] types, long[] mask, int rows, int length) throws OrtException {
     long[] shape = {rows, length};
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);

@@ -32,14 +32,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       DjlDirect}), a baseline like resilience4j's direct supplier.
  * </ul>
  *
- * <p>The parameter lives in the reranker's state, so the peers run once, not once per row.
- * {@code SampleTime} gives latency percentiles per call; {@link LoadProfiler} adds requests/s of
- * wall time and pairs per batch.
+ * <p>The parameter lives in the reranker's state, so the peers run once, not once per row. {@code
+ * SampleTime} gives latency percentiles per call; {@link LoadProfiler} adds requests/s of wall time
+ * and pairs per batch.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(32)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx4g"})
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 2, time = 5)
 public class RerankerRpsBenchmark {
@@ -61,8 +63,16 @@ public class RerankerRpsBenchmark {
   @State(Scope.Benchmark)
   public static class Ours {
     /** The ablation row (cumulative). */
-    @Param({"seq128-fixed-nobatch", "seq80", "graph-opt", "amp", "batch32", "fast-encoder",
-        "dynamic-padding-grouping", "two-workers"})
+    @Param({
+      "seq128-fixed-nobatch",
+      "seq80",
+      "graph-opt",
+      "amp",
+      "batch32",
+      "fast-encoder",
+      "dynamic-padding-grouping",
+      "two-workers"
+    })
     public String config;
 
     Reranker reranker;

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx1g"})
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Benchmark)

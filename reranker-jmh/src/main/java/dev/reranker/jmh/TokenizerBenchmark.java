@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,14 +35,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The talk's tokenizer table (BertTokenizer 2.83 s, batching 2.47 s, BertTokenizerFast 1.33 s,
- * fast batching 242 ms), on the JVM: every benchmark turns the same {@value Workload#PAIRS}
- * (context, reply) pairs of {@link Workload#standard()} into BERT pair ids ({@code [CLS] context
- * [SEP] reply [SEP]}), and one op is the whole pass. The report divides by {@value
- * Workload#PAIRS} for pairs/s.
+ * The talk's tokenizer table (BertTokenizer 2.83 s, batching 2.47 s, BertTokenizerFast 1.33 s, fast
+ * batching 242 ms), on the JVM: every benchmark turns the same {@value Workload#PAIRS} (context,
+ * reply) pairs of {@link Workload#standard()} into BERT pair ids ({@code [CLS] context [SEP] reply
+ * [SEP]}), and one op is the whole pass. The report divides by {@value Workload#PAIRS} for pairs/s.
  *
  * <p>"Batched" means, per row:
  *
@@ -52,10 +51,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code hfRust*}: {@link HuggingFaceTokenizer#batchEncode(PairList)}, one JNI call for the
  *       20 pairs of a request, or for all 10,000 pairs at once (the talk's setting: the Rust side
  *       runs them on all cores);
- *   <li>{@code pairEncoder}, {@code pairEncoderRust}: the project's {@link PairEncoder#encode}:
- *       the context once, the 20 replies, then the padded model batch; with the pure-Java
- *       WordPiece tokenizer ({@code fastTokenizer}, the default) or with the Rust one (one call
- *       for the context, one {@code batchEncode} for the replies);
+ *   <li>{@code pairEncoder}, {@code pairEncoderRust}: the project's {@link PairEncoder#encode}: the
+ *       context once, the 20 replies, then the padded model batch; with the pure-Java WordPiece
+ *       tokenizer ({@code fastTokenizer}, the default) or with the Rust one (one call for the
+ *       context, one {@code batchEncode} for the replies);
  *   <li>{@code wordPiece*}: the pure-Java {@link WordPieceTokenizer} (same ids as the Rust one),
  *       per pair or with the context once per request.
  * </ul>
@@ -66,15 +65,19 @@ import org.jspecify.annotations.Nullable;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx2g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Benchmark)
 public class TokenizerBenchmark {
   /** Requests of the workload; a non-final field, so the JIT cannot fold it (JMH sample 10). */
   List<Workload.Request> requests;
+
   /** The same pairs, flattened: {@code contexts[i]} goes with {@code replies[i]}. */
   String[] contexts;
+
   String[] replies;
   PairList<String, String> allPairs;
 
@@ -85,6 +88,7 @@ public class TokenizerBenchmark {
   HuggingFaceTokenizer hf;
   PairEncoder pairEncoder;
   PairEncoder pairEncoderRust;
+
   /** Null while the pure-Java tokenizer cannot read the bundled tokenizer.json. */
   @Nullable WordPieceTokenizer wordPiece;
 
@@ -111,9 +115,10 @@ public class TokenizerBenchmark {
     cls = vocabulary.getIndex("[CLS]");
     sep = vocabulary.getIndex("[SEP]");
     // As a user of the DJL tokenizer would: special tokens on, no truncation, no padding.
-    hf = HuggingFaceTokenizer.newInstance(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-        Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+    hf =
+        HuggingFaceTokenizer.newInstance(
+            new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
     // 512 tokens and a 20-token reply budget: nothing in the workload is truncated.
     pairEncoder = new PairEncoder(json, ModelKind.CROSS_ENCODER, 512, 20, false, true);
     pairEncoderRust = new PairEncoder(json, ModelKind.CROSS_ENCODER, 512, 20, false, false);
@@ -127,23 +132,37 @@ public class TokenizerBenchmark {
       long[] expected = hf.encode(contexts[i], replies[i]).getIds();
       long[] djl = pairIds(bertFullIds(contexts[i]), bertFullIds(replies[i]));
       if (!Arrays.equals(expected, djl)) {
-        throw new IllegalStateException("BertFullTokenizer disagrees with the Rust tokenizer on \""
-            + contexts[i] + "\" / \"" + replies[i] + "\": " + Arrays.toString(djl) + " vs "
-            + Arrays.toString(expected));
+        throw new IllegalStateException(
+            "BertFullTokenizer disagrees with the Rust tokenizer on \""
+                + contexts[i]
+                + "\" / \""
+                + replies[i]
+                + "\": "
+                + Arrays.toString(djl)
+                + " vs "
+                + Arrays.toString(expected));
       }
       if (wordPiece != null) {
         long[] java = pairIds(wordPiece.encode(contexts[i]), wordPiece.encode(replies[i]));
         if (!Arrays.equals(expected, java)) {
-          throw new IllegalStateException("WordPieceTokenizer disagrees with the Rust tokenizer on"
-              + " \"" + contexts[i] + "\" / \"" + replies[i] + "\"");
+          throw new IllegalStateException(
+              "WordPieceTokenizer disagrees with the Rust tokenizer on"
+                  + " \""
+                  + contexts[i]
+                  + "\" / \""
+                  + replies[i]
+                  + "\"");
         }
       }
     }
   }
 
   static Vocabulary vocabularyOf(String tokenizerJson) {
-    JsonObject vocab = JsonParser.parseString(tokenizerJson).getAsJsonObject()
-        .getAsJsonObject("model").getAsJsonObject("vocab");
+    JsonObject vocab =
+        JsonParser.parseString(tokenizerJson)
+            .getAsJsonObject()
+            .getAsJsonObject("model")
+            .getAsJsonObject("vocab");
     String[] byId = new String[vocab.size()];
     vocab.entrySet().forEach(e -> byId[e.getValue().getAsInt()] = e.getKey());
     return DefaultVocabulary.builder().add(Arrays.asList(byId)).optUnknownToken("[UNK]").build();

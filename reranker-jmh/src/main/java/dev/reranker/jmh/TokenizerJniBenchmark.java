@@ -7,6 +7,7 @@ import dev.reranker.internal.tokenization.Tokenizers;
 import dev.reranker.internal.tokenization.WordPieceTokenizer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +22,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Why the Rust tokenizer through DJL loses to pure Java on short chat texts: the cost of one call.
@@ -41,7 +41,9 @@ import org.jspecify.annotations.Nullable;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Doffline=true", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Doffline=true", "-Xmx1g"})
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 2, time = 1)
 @State(Scope.Benchmark)
@@ -52,6 +54,7 @@ public class TokenizerJniBenchmark {
 
   /** The text itself; non-final so the JIT cannot fold it (JMH sample 10). */
   String input;
+
   HuggingFaceTokenizer hf;
   long handle;
   @Nullable WordPieceTokenizer wordPiece;
@@ -60,12 +63,13 @@ public class TokenizerJniBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     List<Workload.Request> requests = Workload.standard();
-    input = switch (text) {
-      case "short" -> "lol yes !";
-      case "reply" -> median(requests.stream().flatMap(r -> r.replies().stream()).toList());
-      case "context" -> median(requests.stream().map(Workload.Request::context).toList());
-      default -> throw new IllegalArgumentException("unknown text " + text);
-    };
+    input =
+        switch (text) {
+          case "short" -> "lol yes !";
+          case "reply" -> median(requests.stream().flatMap(r -> r.replies().stream()).toList());
+          case "context" -> median(requests.stream().map(Workload.Request::context).toList());
+          default -> throw new IllegalArgumentException("unknown text " + text);
+        };
     String json = BundledModel.tokenizerJson();
     hf = Tokenizers.create(json, BundledModel.TOKENIZER_RESOURCE);
     handle = hf.getHandle();
@@ -74,7 +78,9 @@ public class TokenizerJniBenchmark {
   }
 
   private static String median(List<String> texts) {
-    return texts.stream().sorted(java.util.Comparator.comparingInt(String::length)).toList()
+    return texts.stream()
+        .sorted(java.util.Comparator.comparingInt(String::length))
+        .toList()
         .get(texts.size() / 2);
   }
 

@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
 public final class Workload {
   /** Candidates per request: what the retrieval and generative models propose together. */
   public static final int CANDIDATES = 20;
+
   /** Requests in the workload. */
   public static final int REQUESTS = 500;
+
   /** (context, reply) pairs in the workload. */
   public static final int PAIRS = REQUESTS * CANDIDATES;
+
   /** The seed of {@link #standard()}. */
   public static final long SEED = 20_170_928L;
 
@@ -147,7 +150,9 @@ public final class Workload {
     return generate(SEED, REQUESTS);
   }
 
-  /** {@code requests} requests of {@value #CANDIDATES} candidates each, deterministic for a seed. */
+  /**
+   * {@code requests} requests of {@value #CANDIDATES} candidates each, deterministic for a seed.
+   */
   public static List<Request> generate(long seed, int requests) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Request> out = new ArrayList<>(requests);
@@ -208,9 +213,10 @@ public final class Workload {
     String previous = null;
     for (String t : tokens) {
       boolean word = Character.isLetterOrDigit(t.codePointAt(0));
-      boolean glued = previous != null
-          && (!word || previous.equals("'"))
-          && !(t.equals("'") && !Character.isLetterOrDigit(previous.codePointAt(0)));
+      boolean glued =
+          previous != null
+              && (!word || previous.equals("'"))
+              && !(t.equals("'") && !Character.isLetterOrDigit(previous.codePointAt(0)));
       if (s.length() > 0 && !glued) {
         s.append(' ');
       }
@@ -223,11 +229,12 @@ public final class Workload {
   /** Prints the workload's token lengths as the bundled model's Rust tokenizer counts them. */
   public static void main(String[] args) throws Exception {
     List<Request> requests = standard();
-    try (var tokenizer = dev.reranker.internal.tokenization.Tokenizers.create(
-        dev.reranker.internal.onnx.BundledModel.tokenizerJson(), "bundled")) {
+    try (var tokenizer =
+        dev.reranker.internal.tokenization.Tokenizers.create(
+            dev.reranker.internal.onnx.BundledModel.tokenizerJson(), "bundled")) {
       int[] context = lengths(requests.stream().map(Request::context).toList(), tokenizer);
-      int[] reply = lengths(requests.stream().flatMap(r -> r.replies().stream()).toList(),
-          tokenizer);
+      int[] reply =
+          lengths(requests.stream().flatMap(r -> r.replies().stream()).toList(), tokenizer);
       System.out.println("contexts: " + summary(context));
       System.out.println("replies:  " + summary(reply));
       for (int i = 0; i < 3; i++) {
@@ -236,8 +243,8 @@ public final class Workload {
     }
   }
 
-  static int[] lengths(List<String> texts,
-      ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer) {
+  static int[] lengths(
+      List<String> texts, ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer) {
     int[] out = new int[texts.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = tokenizer.encode(texts.get(i), false, false).getIds().length;
@@ -247,7 +254,12 @@ public final class Workload {
 
   static String summary(int[] lengths) {
     var stats = java.util.Arrays.stream(lengths).summaryStatistics();
-    return String.format(java.util.Locale.ROOT, "%d texts, tokens min %d mean %.1f max %d",
-        stats.getCount(), stats.getMin(), stats.getAverage(), stats.getMax());
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d texts, tokens min %d mean %.1f max %d",
+        stats.getCount(),
+        stats.getMin(),
+        stats.getAverage(),
+        stats.getMax());
   }
 }

@@ -17,14 +17,15 @@ import java.util.Map;
 public final class BinaryMetrics {
   /** The number of equal-width bins of {@link #expectedCalibrationError(double[], boolean[])}. */
   public static final int DEFAULT_ECE_BINS = 15;
+
   /** Probabilities are clamped to [EPSILON, 1 - EPSILON] in {@link #logLoss}, as scikit-learn. */
   public static final double EPSILON = 1e-15;
 
   private BinaryMetrics() {}
 
   /**
-   * Returns the exact area under the ROC curve: the probability that a random positive scores
-   * above a random negative, ties counting one half (Mann-Whitney U with mid-ranks). Any monotone
+   * Returns the exact area under the ROC curve: the probability that a random positive scores above
+   * a random negative, ties counting one half (Mann-Whitney U with mid-ranks). Any monotone
    * transform of the scores gives the same AUC.
    *
    * @return the AUC, or NaN when there are no positives or no negatives
@@ -62,8 +63,7 @@ public final class BinaryMetrics {
   }
 
   /**
-   * Returns the share of correct predictions when a probability of at least 0.5 predicts an
-   * upvote.
+   * Returns the share of correct predictions when a probability of at least 0.5 predicts an upvote.
    *
    * @return the accuracy, or NaN for no examples
    */
@@ -133,8 +133,10 @@ public final class BinaryMetrics {
     double ece = 0;
     for (int b = 0; b < bins; b++) {
       if (count[b] > 0) {
-        ece += (double) count[b] / labels.length
-            * Math.abs(probabilitySum[b] / count[b] - positives[b] / count[b]);
+        ece +=
+            (double) count[b]
+                / labels.length
+                * Math.abs(probabilitySum[b] / count[b] - positives[b] / count[b]);
       }
     }
     return ece;
@@ -155,11 +157,10 @@ public final class BinaryMetrics {
 
   /**
    * Returns hits@1 and MRR over the groups of candidates that share a key. Ties are pessimistic:
-   * the rank of a group's best upvote is 1 + the number of non-upvotes scoring at least as high,
-   * so a constant scorer gets no credit.
+   * the rank of a group's best upvote is 1 + the number of non-upvotes scoring at least as high, so
+   * a constant scorer gets no credit.
    *
-   * @param groupKeys each candidate's group (its context, see {@link
-   *     ReactionRecord#contextKey()})
+   * @param groupKeys each candidate's group (its context, see {@link ReactionRecord#contextKey()})
    */
   public static RankingMetrics ranking(double[] scores, boolean[] labels, List<String> groupKeys) {
     checkLengths(scores.length, labels.length);

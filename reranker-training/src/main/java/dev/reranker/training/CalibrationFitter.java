@@ -198,8 +198,11 @@ public final class CalibrationFitter {
   private static void check(double[] logits, boolean[] labels) {
     requireNonNull(logits, "logits");
     requireNonNull(labels, "labels");
-    checkArgument(logits.length == labels.length, "arrays differ in length: %s logits, %s labels",
-        logits.length, labels.length);
+    checkArgument(
+        logits.length == labels.length,
+        "arrays differ in length: %s logits, %s labels",
+        logits.length,
+        labels.length);
     checkArgument(logits.length > 0, "calibration needs at least one example");
     for (int i = 0; i < logits.length; i++) {
       checkArgument(Double.isFinite(logits[i]), "logits[%s] is %s", (Object) i, logits[i]);

@@ -14,10 +14,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The trainer's output folder: the best epoch's checkpoint at its root, and {@code last/}, the
- * last epoch's checkpoint with {@code trainer_state.json}, replaced as a whole (written to {@code
- * last.partial}, then swapped in) so that an interrupted save leaves the previous one intact.
- * Both carry {@code reranker_training} metadata in their {@code config.json}.
+ * The trainer's output folder: the best epoch's checkpoint at its root, and {@code last/}, the last
+ * epoch's checkpoint with {@code trainer_state.json}, replaced as a whole (written to {@code
+ * last.partial}, then swapped in) so that an interrupted save leaves the previous one intact. Both
+ * carry {@code reranker_training} metadata in their {@code config.json}.
  */
 final class Checkpoints {
   private final Path output;

@@ -42,15 +42,17 @@ public record EvaluationReport(
    */
   public static EvaluationReport of(
       double[] probabilities, boolean[] labels, List<String> groupKeys) {
-    checkArgument(probabilities.length == labels.length && labels.length == groupKeys.size(),
-        "lengths differ: %s probabilities, %s labels, %s group keys", probabilities.length,
-        labels.length, groupKeys.size());
+    checkArgument(
+        probabilities.length == labels.length && labels.length == groupKeys.size(),
+        "lengths differ: %s probabilities, %s labels, %s group keys",
+        probabilities.length,
+        labels.length,
+        groupKeys.size());
     int positives = 0;
     for (boolean label : labels) {
       positives += label ? 1 : 0;
     }
-    BinaryMetrics.RankingMetrics ranking =
-        BinaryMetrics.ranking(probabilities, labels, groupKeys);
+    BinaryMetrics.RankingMetrics ranking = BinaryMetrics.ranking(probabilities, labels, groupKeys);
     return new EvaluationReport(
         labels.length,
         positives,
@@ -65,16 +67,29 @@ public record EvaluationReport(
   }
 
   /**
-   * Returns one line: {@code AUC 0.7412  accuracy 0.7010  log loss 0.5731  ECE 0.0321  (n=278,
-   * 61.2% upvotes)}, plus hits@1 and MRR when there are groups.
+   * Returns one line: {@code AUC 0.7412 accuracy 0.7010 log loss 0.5731 ECE 0.0321 (n=278, 61.2%
+   * upvotes)}, plus hits@1 and MRR when there are groups.
    */
   public String summary() {
-    String line = String.format(Locale.ROOT,
-        "AUC %.4f  accuracy %.4f  log loss %.4f  ECE %.4f  (n=%d, %.1f%% upvotes)", auc,
-        accuracy, logLoss, ece, examples, examples == 0 ? 0.0 : 100.0 * positives / examples);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "AUC %.4f  accuracy %.4f  log loss %.4f  ECE %.4f  (n=%d, %.1f%% upvotes)",
+            auc,
+            accuracy,
+            logLoss,
+            ece,
+            examples,
+            examples == 0 ? 0.0 : 100.0 * positives / examples);
     if (groups > 0) {
-      line += String.format(Locale.ROOT, "  hits@1/%.1f %.4f  MRR %.4f  (%d groups)",
-          candidatesPerGroup, hitsAt1, mrr, groups);
+      line +=
+          String.format(
+              Locale.ROOT,
+              "  hits@1/%.1f %.4f  MRR %.4f  (%d groups)",
+              candidatesPerGroup,
+              hitsAt1,
+              mrr,
+              groups);
     }
     return line;
   }

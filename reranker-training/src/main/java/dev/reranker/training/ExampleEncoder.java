@@ -24,15 +24,14 @@ final class ExampleEncoder implements AutoCloseable {
    * One record, tokenized once, with its targets: a weight of 0 leaves a label out of the loss.
    * {@code label} is the polarity (null when the reaction has none); {@code group} the context.
    */
-  record Example(EncodedPair pair, float[] targets, float[] weights, @Nullable Boolean label,
-      String group) {}
+  record Example(
+      EncodedPair pair, float[] targets, float[] weights, @Nullable Boolean label, String group) {}
 
   private final PairEncoder pairs;
   private final List<String> labels;
 
   ExampleEncoder(String tokenizerJson, List<String> labels, int maxSeqLen, int maxReplyTokens) {
-    this.pairs = new PairEncoder(tokenizerJson, ModelKind.CROSS_ENCODER, maxSeqLen,
-        maxReplyTokens);
+    this.pairs = new PairEncoder(tokenizerJson, ModelKind.CROSS_ENCODER, maxSeqLen, maxReplyTokens);
     this.labels = List.copyOf(labels);
   }
 

@@ -9,8 +9,8 @@ public enum HeadType {
   SINGLE_LOGIT(List.of("upvote")),
   /**
    * Two logits, labels {@code downvote} and {@code upvote}, each trained with its own sigmoid
-   * cross-entropy (the downvote target is 1 - upvote), so that the served score, the sigmoid of
-   * the {@code upvote} logit, is a probability on its own, as {@code Reranker} reads it.
+   * cross-entropy (the downvote target is 1 - upvote), so that the served score, the sigmoid of the
+   * {@code upvote} logit, is a probability on its own, as {@code Reranker} reads it.
    */
   TWO_LABELS(List.of("downvote", "upvote"));
 

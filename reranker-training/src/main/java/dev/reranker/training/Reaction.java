@@ -48,8 +48,8 @@ public enum Reaction {
   }
 
   /**
-   * Parses a logged reaction: a name in any case ("upvote", "Downvote"), or {@code 1}/{@code 0}
-   * for upvote/downvote.
+   * Parses a logged reaction: a name in any case ("upvote", "Downvote"), or {@code 1}/{@code 0} for
+   * upvote/downvote.
    *
    * @throws IllegalArgumentException naming the value and the accepted ones if it is none of them
    */
@@ -66,7 +66,9 @@ public enum Reaction {
       return valueOf(t.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "unknown reaction '" + text + "', expected one of upvote, downvote, love, funny, "
+          "unknown reaction '"
+              + text
+              + "', expected one of upvote, downvote, love, funny, "
               + "meaningless, offensive, none, 1, 0",
           e);
     }

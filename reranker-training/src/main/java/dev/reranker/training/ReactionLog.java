@@ -100,9 +100,10 @@ public final class ReactionLog {
   private static ReactionRecord parseTsv(Path file, long number, String line, String source) {
     String[] fields = line.split("\t", -1);
     if (fields.length != 3) {
-      throw new MalformedReactionLogException(file, number,
-          "expected 3 tab-separated fields (context, reply, reaction), but found "
-              + fields.length);
+      throw new MalformedReactionLogException(
+          file,
+          number,
+          "expected 3 tab-separated fields (context, reply, reaction), but found " + fields.length);
     }
     String context = fields[0].strip();
     Dialog dialog = context.isEmpty() ? Dialog.of() : Dialog.of(Turn.user(context));
@@ -132,7 +133,9 @@ public final class ReactionLog {
     List<String> persona = strings(file, number, json, "persona");
     List<String> speakers = strings(file, number, json, "speakers");
     if (json.has("speakers") && speakers.size() != context.size()) {
-      throw new MalformedReactionLogException(file, number,
+      throw new MalformedReactionLogException(
+          file,
+          number,
           "'speakers' has " + speakers.size() + " entries but 'context' has " + context.size());
     }
     List<Turn> turns = new ArrayList<>(context.size());
@@ -162,8 +165,11 @@ public final class ReactionLog {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "human", "user" -> Turn.Speaker.USER;
       case "bot" -> Turn.Speaker.BOT;
-      default -> throw new MalformedReactionLogException(file, number,
-          "speakers[" + index + "] is '" + value + "', expected 'human', 'user' or 'bot'");
+      default ->
+          throw new MalformedReactionLogException(
+              file,
+              number,
+              "speakers[" + index + "] is '" + value + "', expected 'human', 'user' or 'bot'");
     };
   }
 
@@ -181,8 +187,8 @@ public final class ReactionLog {
       throw new MalformedReactionLogException(file, number, "missing '" + key + "'");
     }
     if (!e.isJsonPrimitive()) {
-      throw new MalformedReactionLogException(file, number,
-          "'" + key + "' must be a string, but was " + e);
+      throw new MalformedReactionLogException(
+          file, number, "'" + key + "' must be a string, but was " + e);
     }
     return e.getAsString();
   }
@@ -193,16 +199,16 @@ public final class ReactionLog {
       return List.of();
     }
     if (!e.isJsonArray()) {
-      throw new MalformedReactionLogException(file, number,
-          "'" + key + "' must be an array of strings, but was " + e);
+      throw new MalformedReactionLogException(
+          file, number, "'" + key + "' must be an array of strings, but was " + e);
     }
     JsonArray array = e.getAsJsonArray();
     List<String> out = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       JsonElement item = array.get(i);
       if (!item.isJsonPrimitive()) {
-        throw new MalformedReactionLogException(file, number,
-            "'" + key + "[" + i + "]' must be a string, but was " + item);
+        throw new MalformedReactionLogException(
+            file, number, "'" + key + "[" + i + "]' must be a string, but was " + item);
       }
       out.add(item.getAsString());
     }
@@ -233,15 +239,17 @@ public final class ReactionLog {
 
   /**
    * Splits the records by dialog: the dialog ids are sorted, shuffled with {@code seed}, and whole
-   * dialogs go to validation until it holds at least {@code validationFraction} of the records.
-   * The same records and seed give the same split whatever the line order; no dialog is on both
-   * sides. With two or more dialogs and a fraction above 0, each side gets at least one dialog.
+   * dialogs go to validation until it holds at least {@code validationFraction} of the records. The
+   * same records and seed give the same split whatever the line order; no dialog is on both sides.
+   * With two or more dialogs and a fraction above 0, each side gets at least one dialog.
    *
    * @throws IllegalArgumentException if {@code validationFraction} is not in [0, 1)
    */
   public DatasetSplit split(double validationFraction, long seed) {
-    checkArgument(validationFraction >= 0 && validationFraction < 1,
-        "validationFraction must be in [0, 1), but was %s", validationFraction);
+    checkArgument(
+        validationFraction >= 0 && validationFraction < 1,
+        "validationFraction must be in [0, 1), but was %s",
+        validationFraction);
     Map<String, List<ReactionRecord>> byDialog = new TreeMap<>();
     for (ReactionRecord r : records) {
       byDialog.computeIfAbsent(r.dialogId(), k -> new ArrayList<>()).add(r);

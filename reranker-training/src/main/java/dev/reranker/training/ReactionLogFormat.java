@@ -8,13 +8,12 @@ import java.util.Locale;
 /** The file formats {@link ReactionLog} reads. */
 public enum ReactionLogFormat {
   /**
-   * One JSON object per line, in the shape of the ConvAI reactions data: {@code dialog_id}
-   * (string or number, required), {@code context} (earlier messages, oldest first; optional),
-   * {@code speakers} ({@code human}/{@code user} or {@code bot}, one per context message;
-   * optional, else messages alternate so that the last one is the user's), {@code persona} (the
-   * bot's persona sentences; optional), {@code response} (the rated reply, required) and {@code
-   * reaction} (required, see {@link Reaction#parse}). Other fields are ignored; blank lines are
-   * skipped.
+   * One JSON object per line, in the shape of the ConvAI reactions data: {@code dialog_id} (string
+   * or number, required), {@code context} (earlier messages, oldest first; optional), {@code
+   * speakers} ({@code human}/{@code user} or {@code bot}, one per context message; optional, else
+   * messages alternate so that the last one is the user's), {@code persona} (the bot's persona
+   * sentences; optional), {@code response} (the rated reply, required) and {@code reaction}
+   * (required, see {@link Reaction#parse}). Other fields are ignored; blank lines are skipped.
    */
   JSONL,
   /**
@@ -26,8 +25,8 @@ public enum ReactionLogFormat {
   TSV;
 
   /**
-   * Picks the format from a file name: {@code .tsv} is {@link #TSV}, {@code .jsonl}, {@code
-   * .json} and {@code .ndjson} are {@link #JSONL}.
+   * Picks the format from a file name: {@code .tsv} is {@link #TSV}, {@code .jsonl}, {@code .json}
+   * and {@code .ndjson} are {@link #JSONL}.
    *
    * @throws IllegalArgumentException for any other extension
    */

@@ -43,7 +43,12 @@ public record ReactionRecord(
    * dialog id and the context's turns and persona.
    */
   public String contextKey() {
-    return dialogId + '\u0000' + dialog.botPersona() + '\u0000' + dialog.userFacts() + '\u0000'
+    return dialogId
+        + '\u0000'
+        + dialog.botPersona()
+        + '\u0000'
+        + dialog.userFacts()
+        + '\u0000'
         + dialog.turns();
   }
 }

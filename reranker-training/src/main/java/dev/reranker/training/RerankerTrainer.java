@@ -21,10 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Fine-tunes a cross-encoder on reaction records: binary cross-entropy on upvote vs downvote,
  * optionally a multi-label head for the other reactions, AdamW with linear warm-up and decay,
- * gradient clipping by global norm, evaluation every epoch, the best epoch (by validation AUC)
- * kept as a calibrated checkpoint, early stopping, and resumable state. Built with DJL's training
- * API ({@link Trainer}, {@link GradientCollector}, {@link Optimizer#adamW()}) on the PyTorch
- * engine.
+ * gradient clipping by global norm, evaluation every epoch, the best epoch (by validation AUC) kept
+ * as a calibrated checkpoint, early stopping, and resumable state. Built with DJL's training API
+ * ({@link Trainer}, {@link GradientCollector}, {@link Optimizer#adamW()}) on the PyTorch engine.
  *
  * <pre>{@code
  * DatasetSplit split = ReactionLog.read(Path.of("reactions.jsonl")).split(0.2, 42);
@@ -44,25 +43,25 @@ import org.jspecify.annotations.Nullable;
  * encodes them at serving time ({@code [CLS] context [SEP] reply [SEP]}, {@code maxSeqLen} 80,
  * {@code maxReplyTokens} 20 by default); every record is tokenized once, before the first epoch.
  *
- * <p>Output folder ({@link Builder#output}): the best epoch's checkpoint ({@code config.json}
- * with {@code id2label} and the fitted calibration under {@code reranker_calibration}, {@code
+ * <p>Output folder ({@link Builder#output}): the best epoch's checkpoint ({@code config.json} with
+ * {@code id2label} and the fitted calibration under {@code reranker_calibration}, {@code
  * model.safetensors}, {@code tokenizer.json}); and {@code last/}, the last epoch's checkpoint with
  * {@code trainer_state.json}, which {@link Builder#resume} continues from. Resume restores the
  * weights, the epoch, the global step (the learning-rate schedule continues; it is recomputed from
- * the current {@code epochs}), the best AUC and the patience counter; not Adam's
- * moments, which DJL's AdamW keeps private: they restart from zero with fresh bias correction.
- * Resuming checks that the training records are the same ones.
+ * the current {@code epochs}), the best AUC and the patience counter; not Adam's moments, which
+ * DJL's AdamW keeps private: they restart from zero with fresh bias correction. Resuming checks
+ * that the training records are the same ones.
  *
- * <p>Precision: float32 by default. {@link Builder#mixedPrecision mixedPrecision(true)} trains
- * the BERT in mixed precision, Apex's "O2" scheme: forward and backward run on a float16 copy of
- * the model, with the loss (computed in float32) multiplied by a dynamic loss scale (2^16 at
- * first, halved and the step skipped when a gradient overflows, doubled after 2000 clean steps,
- * as {@code torch.cuda.amp.GradScaler}); the gradients are copied to float32, unscaled and
- * clipped, AdamW updates float32 master weights, and those are copied back to the float16 copy.
- * Evaluation, checkpoints and resume use the float32 master weights: the checkpoint is float32
- * either way. It is meant for CUDA; on a CPU it is honoured (the tests run it there) but no faster
- * than float32 even with AVX512-FP16, and slower without. Only FLOAT16: DJL 0.36's PyTorch JNI
- * aborts the process on the first BFLOAT16 array. Resume restarts the loss scale at 2^16.
+ * <p>Precision: float32 by default. {@link Builder#mixedPrecision mixedPrecision(true)} trains the
+ * BERT in mixed precision, Apex's "O2" scheme: forward and backward run on a float16 copy of the
+ * model, with the loss (computed in float32) multiplied by a dynamic loss scale (2^16 at first,
+ * halved and the step skipped when a gradient overflows, doubled after 2000 clean steps, as {@code
+ * torch.cuda.amp.GradScaler}); the gradients are copied to float32, unscaled and clipped, AdamW
+ * updates float32 master weights, and those are copied back to the float16 copy. Evaluation,
+ * checkpoints and resume use the float32 master weights: the checkpoint is float32 either way. It
+ * is meant for CUDA; on a CPU it is honoured (the tests run it there) but no faster than float32
+ * even with AVX512-FP16, and slower without. Only FLOAT16: DJL 0.36's PyTorch JNI aborts the
+ * process on the first BFLOAT16 array. Resume restarts the loss scale at 2^16.
  *
  * <p>Not thread-safe: libtorch lets one gradient collector record at a time in a process, so run
  * one {@code fit} at a time. {@code fit} closes every model, trainer and array it creates.
@@ -90,9 +89,9 @@ public final class RerankerTrainer {
    *
    * @throws IllegalArgumentException if {@code train} has no record to learn from, or {@code
    *     validation} lacks an upvote or a downvote (AUC needs both)
-   * @throws IllegalStateException if the output folder holds a checkpoint and resume is off,
-   *     resume finds state for another model, head or training set, or training diverges
-   *     (gradients that are not finite; in mixed precision, even at a loss scale of 1)
+   * @throws IllegalStateException if the output folder holds a checkpoint and resume is off, resume
+   *     finds state for another model, head or training set, or training diverges (gradients that
+   *     are not finite; in mixed precision, even at a loss scale of 1)
    * @throws dev.reranker.model.ModelLoadException if the initial model cannot be loaded
    */
   public TrainingResult fit(List<ReactionRecord> train, List<ReactionRecord> validation) {
@@ -218,8 +217,10 @@ public final class RerankerTrainer {
     /** Sets the peak learning rate (default 5e-5 for BERT, 1e-3 for the baseline). */
     @CanIgnoreReturnValue
     public Builder learningRate(float learningRate) {
-      checkArgument(learningRate > 0 && Float.isFinite(learningRate),
-          "learningRate must be positive, but was %s", learningRate);
+      checkArgument(
+          learningRate > 0 && Float.isFinite(learningRate),
+          "learningRate must be positive, but was %s",
+          learningRate);
       this.learningRate = learningRate;
       return this;
     }
@@ -227,8 +228,10 @@ public final class RerankerTrainer {
     /** Sets the share of all steps spent warming up linearly (default 0.1). */
     @CanIgnoreReturnValue
     public Builder warmupFraction(double warmupFraction) {
-      checkArgument(warmupFraction >= 0 && warmupFraction < 1,
-          "warmupFraction must be in [0, 1), but was %s", warmupFraction);
+      checkArgument(
+          warmupFraction >= 0 && warmupFraction < 1,
+          "warmupFraction must be in [0, 1), but was %s",
+          warmupFraction);
       this.warmupFraction = warmupFraction;
       return this;
     }
@@ -236,8 +239,10 @@ public final class RerankerTrainer {
     /** Sets AdamW's decoupled weight decay (default 0.01), applied to every parameter. */
     @CanIgnoreReturnValue
     public Builder weightDecay(float weightDecay) {
-      checkArgument(weightDecay >= 0 && Float.isFinite(weightDecay),
-          "weightDecay must be non-negative, but was %s", weightDecay);
+      checkArgument(
+          weightDecay >= 0 && Float.isFinite(weightDecay),
+          "weightDecay must be non-negative, but was %s",
+          weightDecay);
       this.weightDecay = weightDecay;
       return this;
     }
@@ -245,8 +250,10 @@ public final class RerankerTrainer {
     /** Sets the global gradient norm to clip to (default 1.0; 0 turns clipping off). */
     @CanIgnoreReturnValue
     public Builder maxGradNorm(double maxGradNorm) {
-      checkArgument(maxGradNorm >= 0 && Double.isFinite(maxGradNorm),
-          "maxGradNorm must be non-negative, but was %s", maxGradNorm);
+      checkArgument(
+          maxGradNorm >= 0 && Double.isFinite(maxGradNorm),
+          "maxGradNorm must be non-negative, but was %s",
+          maxGradNorm);
       this.maxGradNorm = maxGradNorm;
       return this;
     }
@@ -254,8 +261,10 @@ public final class RerankerTrainer {
     /** Sets the pair length in tokens (default 80, as {@code Reranker}'s); serve with the same. */
     @CanIgnoreReturnValue
     public Builder maxSeqLen(int maxSeqLen) {
-      checkArgument(maxSeqLen >= 8 && maxSeqLen <= 4096,
-          "maxSeqLen must be in [8, 4096], but was %s", maxSeqLen);
+      checkArgument(
+          maxSeqLen >= 8 && maxSeqLen <= 4096,
+          "maxSeqLen must be in [8, 4096], but was %s",
+          maxSeqLen);
       this.maxSeqLen = maxSeqLen;
       return this;
     }
@@ -263,8 +272,8 @@ public final class RerankerTrainer {
     /** Sets the reply's token budget (default 20, as {@code Reranker}'s). */
     @CanIgnoreReturnValue
     public Builder maxReplyTokens(int maxReplyTokens) {
-      checkArgument(maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s",
-          maxReplyTokens);
+      checkArgument(
+          maxReplyTokens > 0, "maxReplyTokens must be positive, but was %s", maxReplyTokens);
       this.maxReplyTokens = maxReplyTokens;
       return this;
     }
@@ -342,8 +351,7 @@ public final class RerankerTrainer {
     /** Sets the batch size of validation passes (default 64). */
     @CanIgnoreReturnValue
     public Builder evalBatchSize(int evalBatchSize) {
-      checkArgument(evalBatchSize > 0, "evalBatchSize must be positive, but was %s",
-          evalBatchSize);
+      checkArgument(evalBatchSize > 0, "evalBatchSize must be positive, but was %s", evalBatchSize);
       this.evalBatchSize = evalBatchSize;
       return this;
     }
@@ -351,8 +359,8 @@ public final class RerankerTrainer {
     /**
      * Trains the BERT in mixed precision (default false): forward and backward on a float16 copy
      * with a dynamic loss scale, AdamW on float32 master weights, which evaluation and the
-     * checkpoint use (see the class documentation). Meant for CUDA; honoured on a CPU too, where
-     * it is no faster than float32. Not for the QA-LSTM {@link #baseline}.
+     * checkpoint use (see the class documentation). Meant for CUDA; honoured on a CPU too, where it
+     * is no faster than float32. Not for the QA-LSTM {@link #baseline}.
      */
     @CanIgnoreReturnValue
     public Builder mixedPrecision(boolean mixedPrecision) {
@@ -361,11 +369,11 @@ public final class RerankerTrainer {
     }
 
     /**
-     * Sets the half type for {@link #mixedPrecision}: FLOAT16, the default and, with DJL 0.36,
-     * the only one that works.
+     * Sets the half type for {@link #mixedPrecision}: FLOAT16, the default and, with DJL 0.36, the
+     * only one that works.
      *
-     * @throws IllegalArgumentException for BFLOAT16 (DJL 0.36's PyTorch JNI has no bfloat16
-     *     mapping and aborts the process on the first such array) and for any other type
+     * @throws IllegalArgumentException for BFLOAT16 (DJL 0.36's PyTorch JNI has no bfloat16 mapping
+     *     and aborts the process on the first such array) and for any other type
      */
     @CanIgnoreReturnValue
     public Builder mixedPrecisionType(DataType type) {
@@ -376,20 +384,23 @@ public final class RerankerTrainer {
     /**
      * Builds the trainer.
      *
-     * @throws IllegalStateException if no output folder was set, both a model and a baseline
-     *     were, {@code maxReplyTokens} leaves no room for the context, or mixed precision was
-     *     asked for the baseline
+     * @throws IllegalStateException if no output folder was set, both a model and a baseline were,
+     *     {@code maxReplyTokens} leaves no room for the context, or mixed precision was asked for
+     *     the baseline
      */
     public RerankerTrainer build() {
       checkState(output != null, "call output(...) before build()");
       checkState(model == null || baseline == null, "set model(...) or baseline(...), not both");
-      checkState(tokenizerJson == null || baseline != null,
+      checkState(
+          tokenizerJson == null || baseline != null,
           "tokenizerJson(...) is for the baseline; a BERT brings its own tokenizer");
       dev.reranker.internal.tokenization.PairEncoder.replyBudgetError(maxSeqLen, maxReplyTokens)
-          .ifPresent(message -> {
-            throw new IllegalStateException(message);
-          });
-      checkState(!mixedPrecision || baseline == null,
+          .ifPresent(
+              message -> {
+                throw new IllegalStateException(message);
+              });
+      checkState(
+          !mixedPrecision || baseline == null,
           "mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline trains in "
               + "float32");
       return new RerankerTrainer(snapshot());
@@ -397,10 +408,31 @@ public final class RerankerTrainer {
 
     /** The one place that copies the settings: every field, into the immutable config. */
     private TrainerConfig snapshot() {
-      return new TrainerConfig(model, baseline, tokenizerJson, head, multiLabel, epochs,
-          batchSize, learningRate, warmupFraction, weightDecay, maxGradNorm, maxSeqLen,
-          maxReplyTokens, seed, patience, calibration, device, output, resume, progress,
-          progressBar, evalBatchSize, mixedPrecision, mixedPrecisionType);
+      return new TrainerConfig(
+          model,
+          baseline,
+          tokenizerJson,
+          head,
+          multiLabel,
+          epochs,
+          batchSize,
+          learningRate,
+          warmupFraction,
+          weightDecay,
+          maxGradNorm,
+          maxSeqLen,
+          maxReplyTokens,
+          seed,
+          patience,
+          calibration,
+          device,
+          output,
+          resume,
+          progress,
+          progressBar,
+          evalBatchSize,
+          mixedPrecision,
+          mixedPrecisionType);
     }
 
     /** Lists the settings that differ from the defaults. */

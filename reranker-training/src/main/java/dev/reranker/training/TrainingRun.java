@@ -53,8 +53,7 @@ import org.jspecify.annotations.Nullable;
  * One {@link RerankerTrainer#fit} call, step by step: {@link #resumeState()} (or check the output
  * folder is free), {@link #openModel}, encode the records, {@link #evaluate} the starting point,
  * then per epoch {@link #trainEpoch} and {@link #endEpoch} (evaluate, calibrate, keep the best
- * checkpoint, save {@code last/}, decide on early stopping). Owns and closes everything it
- * creates.
+ * checkpoint, save {@code last/}, decide on early stopping). Owns and closes everything it creates.
  */
 final class TrainingRun implements AutoCloseable {
   private final TrainerConfig config;
@@ -72,8 +71,10 @@ final class TrainingRun implements AutoCloseable {
     this.config = config;
     this.labels = config.labels();
     this.upvote = ModelScorer.upvoteIndex(labels);
-    this.device = config.device() != null ? config.device()
-        : dev.reranker.internal.DjlRuntime.defaultDevice();
+    this.device =
+        config.device() != null
+            ? config.device()
+            : dev.reranker.internal.DjlRuntime.defaultDevice();
     this.out = config.progress();
     this.bar = config.progressBar() != null ? config.progressBar() : interactive();
     this.checkpoints = new Checkpoints(requireNonNull(config.output()), config);
@@ -102,22 +103,28 @@ final class TrainingRun implements AutoCloseable {
     long started = System.nanoTime();
     TrainingState state = resumeState();
     TrainableModel m = openModel(state);
-    checkArgument(config.maxSeqLen() <= m.maxPositions(),
-        "maxSeqLen (%s) exceeds the model's %s positions", config.maxSeqLen(), m.maxPositions());
-    ExampleEncoder encoder = new ExampleEncoder(m.tokenizerJson(), labels, config.maxSeqLen(),
-        config.maxReplyTokens());
+    checkArgument(
+        config.maxSeqLen() <= m.maxPositions(),
+        "maxSeqLen (%s) exceeds the model's %s positions",
+        config.maxSeqLen(),
+        m.maxPositions());
+    ExampleEncoder encoder =
+        new ExampleEncoder(m.tokenizerJson(), labels, config.maxSeqLen(), config.maxReplyTokens());
     closeables.add(encoder);
 
     List<Example> trainSet = encoder.training(trainRecords);
     List<Example> validationSet = encoder.validation(validationRecords);
     checkArgument(!trainSet.isEmpty(), "no training record has a reaction this head can learn");
     long positives = validationSet.stream().filter(e -> e.label()).count();
-    checkArgument(positives > 0 && positives < validationSet.size(),
+    checkArgument(
+        positives > 0 && positives < validationSet.size(),
         "validation needs upvotes and downvotes for AUC, but has %s upvotes of %s rated records",
-        positives, validationSet.size());
+        positives,
+        validationSet.size());
     String fingerprint = TrainingState.fingerprint(trainRecords);
     if (state != null) {
-      checkState(state.trainFingerprint().equals(fingerprint),
+      checkState(
+          state.trainFingerprint().equals(fingerprint),
           "cannot resume %s: the training records differ from the ones it was trained on",
           checkpoints.last());
     }
@@ -126,31 +133,52 @@ final class TrainingRun implements AutoCloseable {
     int totalSteps = stepsPerEpoch * config.epochs();
     int warmupSteps = (int) Math.round(config.warmupFraction() * totalSteps);
     float lr = config.peakLearningRate();
-    log("training %s on %s, %s", m, device, config.mixedPrecision()
-        ? "mixed precision (" + config.mixedPrecisionType() + " forward and backward, float32 "
-            + "master weights, dynamic loss scale)" : "float32");
+    log(
+        "training %s on %s, %s",
+        m,
+        device,
+        config.mixedPrecision()
+            ? "mixed precision ("
+                + config.mixedPrecisionType()
+                + " forward and backward, float32 "
+                + "master weights, dynamic loss scale)"
+            : "float32");
     if (config.mixedPrecision() && !device.isGpu()) {
-      log("note: mixed precision is no faster than float32 on %s (slower without AVX512-FP16); "
-          + "it pays off on CUDA", device);
+      log(
+          "note: mixed precision is no faster than float32 on %s (slower without AVX512-FP16); "
+              + "it pays off on CUDA",
+          device);
     }
-    log("%d train / %d validation records, %d steps x %d epochs, batch %d, lr %.1e, "
-            + "warm-up %d steps, max grad norm %.1f", trainSet.size(), validationSet.size(),
-        stepsPerEpoch, config.epochs(), config.batchSize(), lr, warmupSteps,
+    log(
+        "%d train / %d validation records, %d steps x %d epochs, batch %d, lr %.1e, "
+            + "warm-up %d steps, max grad norm %.1f",
+        trainSet.size(),
+        validationSet.size(),
+        stepsPerEpoch,
+        config.epochs(),
+        config.batchSize(),
+        lr,
+        warmupSteps,
         config.maxGradNorm());
 
     AtomicInteger step = new AtomicInteger(state != null ? state.globalStep() : 0);
     LinearWarmupDecay schedule = new LinearWarmupDecay(lr, warmupSteps, totalSteps, step::get);
-    Optimizer optimizer = Optimizer.adamW()
-        .optLearningRateTracker(schedule)
-        .optWeightDecays(config.weightDecay())
-        .build();
+    Optimizer optimizer =
+        Optimizer.adamW()
+            .optLearningRateTracker(schedule)
+            .optWeightDecays(config.weightDecay())
+            .build();
 
     Standing standing = new Standing(state);
     int firstEpoch = state != null ? state.epoch() + 1 : 1;
     Optional<EvaluationReport> initial = Optional.empty();
     if (state != null) {
-      log("resuming after epoch %d (step %d, best AUC %.4f at epoch %d)%s", state.epoch(),
-          state.globalStep(), state.bestAuc(), state.bestEpoch(),
+      log(
+          "resuming after epoch %d (step %d, best AUC %.4f at epoch %d)%s",
+          state.epoch(),
+          state.globalStep(),
+          state.bestAuc(),
+          state.bestEpoch(),
           standing.stopped ? ": it had stopped early" : "");
     } else {
       EvaluationReport before =
@@ -163,33 +191,80 @@ final class TrainingRun implements AutoCloseable {
     // In mixed precision the DJL Trainer runs forward and backward on the float16 copy; its
     // step() is never called: MixedPrecision.step updates the float32 master weights.
     Model working = mixed != null ? mixed.workingModel() : m.djlModel();
-    DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new ReactionLoss())
-        .optOptimizer(optimizer)
-        .optDevices(new Device[] {device});
+    DefaultTrainingConfig trainingConfig =
+        new DefaultTrainingConfig(new ReactionLoss())
+            .optOptimizer(optimizer)
+            .optDevices(new Device[] {device});
     try (Trainer trainer = new Trainer(working, trainingConfig)) {
       trainer.initialize(m.initShapes());
       List<Parameter> parameters = new ArrayList<>();
       working.getBlock().getParameters().values().forEach(parameters::add);
       for (int epoch = firstEpoch; epoch <= config.epochs() && !standing.stopped; epoch++) {
         long epochStart = System.nanoTime();
-        double trainLoss = trainEpoch(epoch, trainer, m, encoder, trainSet, parameters, mixed,
-            step, schedule, stepsPerEpoch);
-        EpochSummary summary = endEpoch(epoch, step.get(), trainLoss, m, encoder, validationSet,
-            Duration.ofNanos(System.nanoTime() - epochStart), standing, mixed);
-        checkpoints.saveLast(m, summary, new TrainingState(config.modelType(), labels, epoch,
-            step.get(), stepsPerEpoch, standing.bestAuc, standing.bestEpoch, standing.stale,
-            standing.stopped, fingerprint, config.seed(), standing.history));
+        double trainLoss =
+            trainEpoch(
+                epoch,
+                trainer,
+                m,
+                encoder,
+                trainSet,
+                parameters,
+                mixed,
+                step,
+                schedule,
+                stepsPerEpoch);
+        EpochSummary summary =
+            endEpoch(
+                epoch,
+                step.get(),
+                trainLoss,
+                m,
+                encoder,
+                validationSet,
+                Duration.ofNanos(System.nanoTime() - epochStart),
+                standing,
+                mixed);
+        checkpoints.saveLast(
+            m,
+            summary,
+            new TrainingState(
+                config.modelType(),
+                labels,
+                epoch,
+                step.get(),
+                stepsPerEpoch,
+                standing.bestAuc,
+                standing.bestEpoch,
+                standing.stale,
+                standing.stopped,
+                fingerprint,
+                config.seed(),
+                standing.history));
       }
     }
-    checkState(standing.bestEpoch > 0, "no epoch was trained: epochs (%s) were already done",
+    checkState(
+        standing.bestEpoch > 0,
+        "no epoch was trained: epochs (%s) were already done",
         config.epochs());
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    TrainingResult result = new TrainingResult(checkpoints.output(), m.toString(),
-        m.parameterCount(), initial, standing.history, standing.bestEpoch, standing.stopped,
-        firstEpoch - 1, elapsed);
-    log("best epoch %d: %s; checkpoint %s (calibration scale %.4f, bias %.4f); %s",
-        standing.bestEpoch, result.best().validation().summary(), checkpoints.output(),
-        result.best().calibration().scale(), result.best().calibration().bias(),
+    TrainingResult result =
+        new TrainingResult(
+            checkpoints.output(),
+            m.toString(),
+            m.parameterCount(),
+            initial,
+            standing.history,
+            standing.bestEpoch,
+            standing.stopped,
+            firstEpoch - 1,
+            elapsed);
+    log(
+        "best epoch %d: %s; checkpoint %s (calibration scale %.4f, bias %.4f); %s",
+        standing.bestEpoch,
+        result.best().validation().summary(),
+        checkpoints.output(),
+        result.best().calibration().scale(),
+        result.best().calibration().bias(),
         Progress.clockOf(elapsed));
     return result;
   }
@@ -197,26 +272,33 @@ final class TrainingRun implements AutoCloseable {
   /**
    * Returns the state to resume from, or null for a fresh run, which needs a free output folder.
    *
-   * @throws IllegalStateException if the folder holds a checkpoint and resume is off, or the
-   *     state is of another model or head
+   * @throws IllegalStateException if the folder holds a checkpoint and resume is off, or the state
+   *     is of another model or head
    */
   private @Nullable TrainingState resumeState() {
     TrainingState state = null;
     if (config.resume() && checkpoints.resumable()) {
       state = TrainingState.read(checkpoints.last());
     } else {
-      checkState(!checkpoints.occupied(),
+      checkState(
+          !checkpoints.occupied(),
           "output folder %s already holds a checkpoint: resume(true) to continue it, or choose "
-              + "another folder", checkpoints.output());
+              + "another folder",
+          checkpoints.output());
       if (config.resume()) {
         log("no training state in %s: starting fresh", checkpoints.last());
       }
     }
     if (state != null) {
-      checkState(state.modelType().equals(config.modelType()) && state.labels().equals(labels),
+      checkState(
+          state.modelType().equals(config.modelType()) && state.labels().equals(labels),
           "cannot resume %s: it trained a %s with labels %s, but this trainer has a %s with "
-              + "labels %s", checkpoints.last(), state.modelType(), state.labels(),
-          config.modelType(), labels);
+              + "labels %s",
+          checkpoints.last(),
+          state.modelType(),
+          state.labels(),
+          config.modelType(),
+          labels);
     }
     return state;
   }
@@ -230,8 +312,8 @@ final class TrainingRun implements AutoCloseable {
 
   private TrainableModel initialModel() {
     if (config.baseline() != null) {
-      String tokenizer = config.tokenizerJson() != null
-          ? config.tokenizerJson() : BundledModel.tokenizerJson();
+      String tokenizer =
+          config.tokenizerJson() != null ? config.tokenizerJson() : BundledModel.tokenizerJson();
       return new QaLstmTrainable(
           QaLstmModel.random(config.baseline(), labels, tokenizer, config.seed(), device));
     }
@@ -240,7 +322,9 @@ final class TrainingRun implements AutoCloseable {
     if (!(loaded instanceof NativeBert bert)) {
       loaded.close();
       throw new IllegalArgumentException(
-          "only the native BERT can be fine-tuned, but " + spec + " loaded as "
+          "only the native BERT can be fine-tuned, but "
+              + spec
+              + " loaded as "
               + loaded.getClass().getSimpleName());
     }
     if (bert.config().labels().equals(labels)) {
@@ -249,10 +333,16 @@ final class TrainingRun implements AutoCloseable {
     try (bert) {
       Map<String, HostTensor> encoder = new LinkedHashMap<>(bert.weights());
       encoder.keySet().removeIf(name -> name.startsWith("classifier."));
-      log("%s: adding a fresh %sclassifier %s", spec,
-          encoder.containsKey("pooler.dense.weight") ? "" : "pooler and ", labels);
-      return new BertTrainable(NativeBert.withRandomRest(bert.config().withLabels(labels),
-          encoder, bert.tokenizerJson(), config.seed(), device));
+      log(
+          "%s: adding a fresh %sclassifier %s",
+          spec, encoder.containsKey("pooler.dense.weight") ? "" : "pooler and ", labels);
+      return new BertTrainable(
+          NativeBert.withRandomRest(
+              bert.config().withLabels(labels),
+              encoder,
+              bert.tokenizerJson(),
+              config.seed(),
+              device));
     }
   }
 
@@ -274,19 +364,29 @@ final class TrainingRun implements AutoCloseable {
       return null;
     }
     if (!(m instanceof BertTrainable bert)) {
-      throw new IllegalStateException("mixedPrecision(true) applies to the native BERT only, "
-          + "but this trainer trains " + m);
+      throw new IllegalStateException(
+          "mixedPrecision(true) applies to the native BERT only, "
+              + "but this trainer trains "
+              + m);
     }
-    MixedPrecision mixed = new MixedPrecision(bert.bert(), config.mixedPrecisionType(), optimizer,
-        new LossScaler());
+    MixedPrecision mixed =
+        new MixedPrecision(bert.bert(), config.mixedPrecisionType(), optimizer, new LossScaler());
     closeables.add(mixed);
     return mixed;
   }
 
   /** Trains one epoch over a seeded shuffle; returns the mean loss of the finite steps. */
-  private double trainEpoch(int epoch, Trainer trainer, TrainableModel m, ExampleEncoder encoder,
-      List<Example> trainSet, List<Parameter> parameters, @Nullable MixedPrecision mixed,
-      AtomicInteger step, LinearWarmupDecay schedule, int stepsPerEpoch) {
+  private double trainEpoch(
+      int epoch,
+      Trainer trainer,
+      TrainableModel m,
+      ExampleEncoder encoder,
+      List<Example> trainSet,
+      List<Parameter> parameters,
+      @Nullable MixedPrecision mixed,
+      AtomicInteger step,
+      LinearWarmupDecay schedule,
+      int stepsPerEpoch) {
     // Seeded per epoch: a resumed run sees the same shuffle and dropout as an unbroken one.
     Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() * 1009 + epoch));
     List<Example> order = shuffled(trainSet, config.seed() * 31 + epoch);
@@ -295,8 +395,8 @@ final class TrainingRun implements AutoCloseable {
     int batches = 0;
     int counted = 0;
     String task = String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs());
-    try (Progress progress = out == null ? Progress.none()
-        : Progress.start(out, bar, task, stepsPerEpoch)) {
+    try (Progress progress =
+        out == null ? Progress.none() : Progress.start(out, bar, task, stepsPerEpoch)) {
       for (int from = 0; from < order.size(); from += config.batchSize()) {
         List<Example> batch =
             order.subList(from, Math.min(order.size(), from + config.batchSize()));
@@ -315,8 +415,13 @@ final class TrainingRun implements AutoCloseable {
   }
 
   /** One optimizer step on one batch; returns its loss. */
-  private float step(Trainer trainer, TrainableModel m, ExampleEncoder encoder,
-      List<Example> batch, ReactionLoss loss, List<Parameter> parameters,
+  private float step(
+      Trainer trainer,
+      TrainableModel m,
+      ExampleEncoder encoder,
+      List<Example> batch,
+      ReactionLoss loss,
+      List<Parameter> parameters,
       @Nullable MixedPrecision mixed) {
     try (NDManager manager = trainer.getManager().newSubManager()) {
       NDList inputs = m.inputs(manager, encoder.tokens(batch));
@@ -333,8 +438,8 @@ final class TrainingRun implements AutoCloseable {
         double norm = Gradients.clipByGlobalNorm(parameters, config.maxGradNorm(), 1, manager);
         if (!Double.isFinite(norm)) {
           Gradients.zero(parameters, manager);
-          throw new IllegalStateException("training diverged: gradient norm " + norm
-              + " (lower the learning rate)");
+          throw new IllegalStateException(
+              "training diverged: gradient norm " + norm + " (lower the learning rate)");
         }
         trainer.step();
       }
@@ -347,8 +452,15 @@ final class TrainingRun implements AutoCloseable {
    * Evaluates and calibrates the epoch's model, saves it when its AUC is the best so far, updates
    * {@code standing} (patience, early stop) and logs the epoch.
    */
-  private EpochSummary endEpoch(int epoch, int globalStep, double trainLoss, TrainableModel m,
-      ExampleEncoder encoder, List<Example> validationSet, Duration duration, Standing standing,
+  private EpochSummary endEpoch(
+      int epoch,
+      int globalStep,
+      double trainLoss,
+      TrainableModel m,
+      ExampleEncoder encoder,
+      List<Example> validationSet,
+      Duration duration,
+      Standing standing,
       @Nullable MixedPrecision mixed) {
     double[] logits = evaluate(m, encoder, validationSet);
     Calibration calibration =
@@ -357,8 +469,9 @@ final class TrainingRun implements AutoCloseable {
     EvaluationReport calibrated = report(validationSet, logits, calibration);
     boolean improved = raw.auc() > standing.bestAuc + 1e-9;
     m.setCalibration(calibration);
-    EpochSummary summary = new EpochSummary(epoch, globalStep, trainLoss, calibrated, raw,
-        calibration, duration, improved);
+    EpochSummary summary =
+        new EpochSummary(
+            epoch, globalStep, trainLoss, calibrated, raw, calibration, duration, improved);
     if (improved) {
       standing.bestAuc = raw.auc();
       standing.bestEpoch = epoch;
@@ -368,15 +481,27 @@ final class TrainingRun implements AutoCloseable {
       standing.stale++;
     }
     standing.history.add(summary);
-    standing.stopped = config.patience() > 0 && standing.stale >= config.patience()
-        && epoch < config.epochs();
-    log("epoch %d/%d: train loss %.4f; validation %s; %s%s%s", epoch, config.epochs(),
-        summary.trainLoss(), calibrated.summary(), Progress.clockOf(summary.duration()),
-        mixed == null ? "" : String.format(Locale.ROOT, "; loss scale %.0f, %d steps "
-            + "skipped so far", mixed.scaler().scale(), mixed.scaler().skippedSteps()),
-        improved ? "; best so far, saved"
-            : standing.stopped ? "; no improvement for " + standing.stale
-                + " epochs: stopping early" : "");
+    standing.stopped =
+        config.patience() > 0 && standing.stale >= config.patience() && epoch < config.epochs();
+    log(
+        "epoch %d/%d: train loss %.4f; validation %s; %s%s%s",
+        epoch,
+        config.epochs(),
+        summary.trainLoss(),
+        calibrated.summary(),
+        Progress.clockOf(summary.duration()),
+        mixed == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; loss scale %.0f, %d steps " + "skipped so far",
+                mixed.scaler().scale(),
+                mixed.scaler().skippedSteps()),
+        improved
+            ? "; best so far, saved"
+            : standing.stopped
+                ? "; no improvement for " + standing.stale + " epochs: stopping early"
+                : "");
     return summary;
   }
 
@@ -387,8 +512,8 @@ final class TrainingRun implements AutoCloseable {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order,
-        Comparator.comparingInt((Integer i) -> set.get(i).pair().pairLength()).reversed());
+    Arrays.sort(
+        order, Comparator.comparingInt((Integer i) -> set.get(i).pair().pairLength()).reversed());
     double[] logits = new double[set.size()];
     for (int from = 0; from < order.length; from += config.evalBatchSize()) {
       int to = Math.min(order.length, from + config.evalBatchSize());
@@ -412,8 +537,8 @@ final class TrainingRun implements AutoCloseable {
     return labels;
   }
 
-  private static EvaluationReport report(List<Example> set, double[] logits,
-      Calibration calibration) {
+  private static EvaluationReport report(
+      List<Example> set, double[] logits, Calibration calibration) {
     double[] p = new double[logits.length];
     List<String> groups = new ArrayList<>(logits.length);
     for (int i = 0; i < p.length; i++) {

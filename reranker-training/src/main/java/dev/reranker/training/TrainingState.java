@@ -21,11 +21,11 @@ import java.util.List;
 
 /**
  * The trainer's resumable state, saved as {@code trainer_state.json} next to the last epoch's
- * weights. What it restores: the weights, the epoch and global step (so the learning-rate
- * schedule and the per-epoch shuffles continue where they stopped), the best AUC and its epoch,
- * the patience counter and the history. What it does not: Adam's first and
- * second moments, private to DJL's {@code AdamW}; they restart at zero with fresh bias correction,
- * which acts as a short second warm-up.
+ * weights. What it restores: the weights, the epoch and global step (so the learning-rate schedule
+ * and the per-epoch shuffles continue where they stopped), the best AUC and its epoch, the patience
+ * counter and the history. What it does not: Adam's first and second moments, private to DJL's
+ * {@code AdamW}; they restart at zero with fresh bias correction, which acts as a short second
+ * warm-up.
  */
 record TrainingState(
     String modelType,
@@ -54,8 +54,15 @@ record TrainingState(
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (ReactionRecord r : records) {
-        String line = r.dialogId() + '\u0001' + r.dialog() + '\u0001' + r.reply() + '\u0001'
-            + r.reaction() + '\n';
+        String line =
+            r.dialogId()
+                + '\u0001'
+                + r.dialog()
+                + '\u0001'
+                + r.reply()
+                + '\u0001'
+                + r.reaction()
+                + '\n';
         digest.update(line.getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(digest.digest());
@@ -85,7 +92,8 @@ record TrainingState(
     json.addProperty("stopped_early", stoppedEarly);
     json.addProperty("train_fingerprint", trainFingerprint);
     json.addProperty("seed", seed);
-    json.addProperty("not_restored",
+    json.addProperty(
+        "not_restored",
         "Adam first and second moments (private to DJL's AdamW): they restart at zero with "
             + "fresh bias correction");
     JsonArray epochs = new JsonArray();
@@ -96,9 +104,19 @@ record TrainingState(
     try {
       Files.createDirectories(dir);
       Path tmp = dir.resolve(FILE + ".tmp");
-      Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-          .create().toJson(json) + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+      Files.writeString(
+          tmp,
+          new GsonBuilder()
+                  .setPrettyPrinting()
+                  .serializeSpecialFloatingPointValues()
+                  .create()
+                  .toJson(json)
+              + "\n",
+          StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          dir.resolve(FILE),
+          StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(FILE), e);
@@ -108,8 +126,8 @@ record TrainingState(
   static TrainingState read(Path dir) {
     Path file = dir.resolve(FILE);
     try {
-      JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      JsonObject json =
+          JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
       if (json.get("format").getAsInt() != FORMAT) {
         throw new IllegalStateException(file + ": unsupported format " + json.get("format"));
       }

@@ -51,8 +51,7 @@ class BinaryMetricsTest {
         .isCloseTo(0.15 + 0.01 / 3 + 0.025 / 3, within(1e-12));
     // one bin: |mean p - accuracy|
     assertThat(BinaryMetrics.expectedCalibrationError(p, labels, 1))
-        .isCloseTo(Math.abs((0.05 + 0.05 + 0.5 + 0.52 + 0.95 + 1.0) / 6 - 4.0 / 6),
-            within(1e-12));
+        .isCloseTo(Math.abs((0.05 + 0.05 + 0.5 + 0.52 + 0.95 + 1.0) / 6 - 4.0 / 6), within(1e-12));
     assertThatThrownBy(() -> BinaryMetrics.expectedCalibrationError(p, labels, 0))
         .hasMessage("bins must be positive, but was 0");
   }
@@ -82,8 +81,8 @@ class BinaryMetricsTest {
 
   @Test
   void reportWithoutGroups() {
-    EvaluationReport r = EvaluationReport.of(new double[] {0.9, 0.2}, new boolean[] {T, F},
-        List.of("x", "y"));
+    EvaluationReport r =
+        EvaluationReport.of(new double[] {0.9, 0.2}, new boolean[] {T, F}, List.of("x", "y"));
     assertThat(r.auc()).isEqualTo(1.0);
     assertThat(r.groups()).isZero();
     assertThat(r.hitsAt1()).isNaN();

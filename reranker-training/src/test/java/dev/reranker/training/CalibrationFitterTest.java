@@ -25,8 +25,8 @@ class CalibrationFitterTest {
     SplittableRandom r = new SplittableRandom(seed);
     double[] z = new double[N];
     for (int i = 0; i < N; i++) {
-      z[i] = 3 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI
-          * r.nextDouble());
+      z[i] =
+          3 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
     return z;
   }
@@ -72,7 +72,8 @@ class CalibrationFitterTest {
 
   @Test
   void noneIsTheIdentity() {
-    assertThat(CalibrationFitter.fit(CalibrationMethod.NONE, new double[] {1}, new boolean[] {true}))
+    assertThat(
+            CalibrationFitter.fit(CalibrationMethod.NONE, new double[] {1}, new boolean[] {true}))
         .isEqualTo(Calibration.SIGMOID);
   }
 }

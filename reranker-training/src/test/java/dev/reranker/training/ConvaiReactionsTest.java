@@ -32,7 +32,8 @@ class ConvaiReactionsTest {
     assumeTrue(file != null, "no " + RELATIVE + " beside the repository");
     ReactionLog log = ReactionLog.read(file);
     assertThat(log.size()).isEqualTo(1386);
-    assertThat(log.counts()).containsEntry(Reaction.UPVOTE, 851)
+    assertThat(log.counts())
+        .containsEntry(Reaction.UPVOTE, 851)
         .containsEntry(Reaction.DOWNVOTE, 535);
     Set<String> dialogs = new HashSet<>();
     log.records().forEach(r -> dialogs.add(r.dialogId()));

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mixed-precision training (float16 working copy, float32 master weights) on the CPU: the tiny
- * BERT learns the synthetic task as in {@link RerankerTrainerTest}, the checkpoints stay float32
- * and serve the trained scores, resume continues it, and bad options fail fast.
+ * Mixed-precision training (float16 working copy, float32 master weights) on the CPU: the tiny BERT
+ * learns the synthetic task as in {@link RerankerTrainerTest}, the checkpoints stay float32 and
+ * serve the trained scores, resume continues it, and bad options fail fast.
  */
 class MixedPrecisionTrainingTest {
   static List<ReactionRecord> train;
@@ -41,8 +41,9 @@ class MixedPrecisionTrainingTest {
 
   private static RerankerTrainer.Builder trainer(Path tokenizerDir, Path out) {
     return RerankerTrainer.builder()
-        .model(RerankerModel.random(SyntheticReactions.tinyBert(),
-            SyntheticReactions.tokenizerFile(tokenizerDir), 3))
+        .model(
+            RerankerModel.random(
+                SyntheticReactions.tinyBert(), SyntheticReactions.tokenizerFile(tokenizerDir), 3))
         .mixedPrecision(true)
         .batchSize(32)
         .learningRate(2e-3f)
@@ -56,18 +57,21 @@ class MixedPrecisionTrainingTest {
     train = SyntheticReactions.generate("t", 400, 0.05, 7);
     validation = SyntheticReactions.generate("v", 100, 0, 8);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    result = trainer(shared, shared.resolve("mixed"))
-        .epochs(8)
-        .progress(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .build()
-        .fit(train, validation);
+    result =
+        trainer(shared, shared.resolve("mixed"))
+            .epochs(8)
+            .progress(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            .build()
+            .fit(train, validation);
     log = bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void learnsTheTopicMatchAsFloat32TrainingDoes() {
-    assertThat(log).contains("mixed precision (float16 forward and backward, float32 master "
-        + "weights, dynamic loss scale)");
+    assertThat(log)
+        .contains(
+            "mixed precision (float16 forward and backward, float32 master "
+                + "weights, dynamic loss scale)");
     assertThat(result.initialValidation().orElseThrow().auc()).isBetween(0.35, 0.65);
     assertThat(result.best().validation().auc()).isGreaterThanOrEqualTo(0.9);
     assertThat(result.best().validation().hitsAt1()).isGreaterThan(0.85);
@@ -85,8 +89,9 @@ class MixedPrecisionTrainingTest {
         .containsExactly("F32");
     assertThat(safetensorsDtypes(result.checkpoint().resolve("last/model.safetensors")))
         .containsExactly("F32");
-    JsonObject config = JsonParser.parseString(
-        Files.readString(result.checkpoint().resolve("config.json"))).getAsJsonObject();
+    JsonObject config =
+        JsonParser.parseString(Files.readString(result.checkpoint().resolve("config.json")))
+            .getAsJsonObject();
     assertThat(config.get("torch_dtype").getAsString()).isEqualTo("float32");
     try (Reranker reranker = Reranker.builder().model(result.checkpoint()).build()) {
       EvaluationReport served = ReactionEvaluation.evaluate(reranker, validation);
@@ -98,11 +103,15 @@ class MixedPrecisionTrainingTest {
   void resumesInMixedPrecision() {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(40, 0.05, 3)).split(0.25, 9);
     Path out = tmp.resolve("run");
-    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8);
+    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     trainer(tmp, out).epochs(1).progress(silent).build().fit(split.train(), split.validation());
-    TrainingResult resumed = trainer(tmp, out).epochs(2).progress(silent).resume(true).build()
-        .fit(split.train(), split.validation());
+    TrainingResult resumed =
+        trainer(tmp, out)
+            .epochs(2)
+            .progress(silent)
+            .resume(true)
+            .build()
+            .fit(split.train(), split.validation());
     assertThat(resumed.resumedFromEpoch()).isEqualTo(1);
     assertThat(resumed.history()).hasSize(2);
     assertThat(resumed.history().get(1).trainLoss()).isFinite();
@@ -112,8 +121,9 @@ class MixedPrecisionTrainingTest {
   void rejectsBfloat16WithTheReason() {
     assertThatThrownBy(() -> RerankerTrainer.builder().mixedPrecisionType(DataType.BFLOAT16))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine "
-            + "aborts the process on bfloat16 arrays; use FLOAT16");
+        .hasMessage(
+            "mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine "
+                + "aborts the process on bfloat16 arrays; use FLOAT16");
   }
 
   @Test
@@ -125,17 +135,26 @@ class MixedPrecisionTrainingTest {
 
   @Test
   void rejectsMixedPrecisionForTheBaseline() {
-    assertThatThrownBy(() -> RerankerTrainer.builder().baseline(BaselineConfig.talk())
-        .mixedPrecision(true).output(tmp).build())
+    assertThatThrownBy(
+            () ->
+                RerankerTrainer.builder()
+                    .baseline(BaselineConfig.talk())
+                    .mixedPrecision(true)
+                    .output(tmp)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline "
-            + "trains in float32");
+        .hasMessage(
+            "mixedPrecision(true) applies to the native BERT; the QA-LSTM baseline "
+                + "trains in float32");
   }
 
   @Test
   void toStringNamesTheType() {
-    RerankerTrainer.Builder builder = RerankerTrainer.builder().output(tmp).mixedPrecision(true)
-        .mixedPrecisionType(DataType.FLOAT16);
+    RerankerTrainer.Builder builder =
+        RerankerTrainer.builder()
+            .output(tmp)
+            .mixedPrecision(true)
+            .mixedPrecisionType(DataType.FLOAT16);
     assertThat(builder.toString()).contains("mixedPrecision=float16");
     assertThat(builder.mixedPrecision(false).toString()).doesNotContain("mixedPrecision");
   }
@@ -144,9 +163,10 @@ class MixedPrecisionTrainingTest {
   private static Set<String> safetensorsDtypes(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       long length = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      JsonObject header = JsonParser.parseString(
-          new String(in.readNBytes(Math.toIntExact(length)), StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      JsonObject header =
+          JsonParser.parseString(
+                  new String(in.readNBytes(Math.toIntExact(length)), StandardCharsets.UTF_8))
+              .getAsJsonObject();
       Set<String> dtypes = new HashSet<>();
       for (String name : header.keySet()) {
         if (!name.equals("__metadata__")) {

@@ -20,14 +20,15 @@ class QaLstmBaselineTest {
   @Test
   void trainsWithTheSameTrainerAndServesThroughReranker() {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(400, 0.05, 11)).split(0.25, 1);
-    TrainingResult result = RerankerTrainer.builder()
-        .baseline(new BaselineConfig(30522, 16, 16, 32, 0.1f))
-        .epochs(4)
-        .patience(0)
-        .output(tmp.resolve("trained"))
-        .quiet()
-        .build()
-        .fit(split.train(), split.validation());
+    TrainingResult result =
+        RerankerTrainer.builder()
+            .baseline(new BaselineConfig(30522, 16, 16, 32, 0.1f))
+            .epochs(4)
+            .patience(0)
+            .output(tmp.resolve("trained"))
+            .quiet()
+            .build()
+            .fit(split.train(), split.validation());
     assertThat(result.model()).startsWith("QA-LSTM baseline");
     assertThat(result.best().validation().auc()).isGreaterThan(0.8);
     try (Reranker reranker = Reranker.builder().model(result.checkpoint()).build()) {

@@ -26,21 +26,23 @@ class ReactionLogTest {
 
   @Test
   void readsConvaiShapedJsonl() throws IOException {
-    Path file = write("log.jsonl",
-        "{\"dialog_id\": \"a\", \"persona\": [\"i love hiking.\"], \"context\": [\"Hi!\", \"Hello\","
-            + " \"How are you?\"], \"speakers\": [\"human\", \"bot\", \"human\"], \"response\":"
-            + " \"Great, thanks!\", \"reaction\": \"upvote\", \"bot_id\": \"Bot 002\"}",
-        "",
-        "{\"dialog_id\": 7, \"context\": [], \"response\": \"Hi there\", \"reaction\": \"Downvote\"}",
-        "{\"dialog_id\": \"b\", \"context\": [\"one\", \"two\"], \"response\": \"x\","
-            + " \"reaction\": \"love\"}");
+    Path file =
+        write(
+            "log.jsonl",
+            "{\"dialog_id\": \"a\", \"persona\": [\"i love hiking.\"], \"context\": [\"Hi!\", \"Hello\","
+                + " \"How are you?\"], \"speakers\": [\"human\", \"bot\", \"human\"], \"response\":"
+                + " \"Great, thanks!\", \"reaction\": \"upvote\", \"bot_id\": \"Bot 002\"}",
+            "",
+            "{\"dialog_id\": 7, \"context\": [], \"response\": \"Hi there\", \"reaction\": \"Downvote\"}",
+            "{\"dialog_id\": \"b\", \"context\": [\"one\", \"two\"], \"response\": \"x\","
+                + " \"reaction\": \"love\"}");
     ReactionLog log = ReactionLog.read(file);
     assertThat(log.size()).isEqualTo(3);
     ReactionRecord first = log.records().get(0);
     assertThat(first.dialogId()).isEqualTo("a");
     assertThat(first.dialog().botPersona()).containsExactly("i love hiking.");
-    assertThat(first.dialog().turns()).containsExactly(
-        Turn.user("Hi!"), Turn.bot("Hello"), Turn.user("How are you?"));
+    assertThat(first.dialog().turns())
+        .containsExactly(Turn.user("Hi!"), Turn.bot("Hello"), Turn.user("How are you?"));
     assertThat(first.reply()).isEqualTo("Great, thanks!");
     assertThat(first.reaction()).isEqualTo(Reaction.UPVOTE);
     assertThat(first.source()).isEqualTo("log.jsonl:1");
@@ -56,11 +58,13 @@ class ReactionLogTest {
 
   @Test
   void readsTsvWithAHeader() throws IOException {
-    Path file = write("log.tsv",
-        "context\treply\treaction",
-        "how was the exam?\tyou will do great\tupvote",
-        "\thello\t0",
-        "how was the exam?\tI like trains\tmeaningless");
+    Path file =
+        write(
+            "log.tsv",
+            "context\treply\treaction",
+            "how was the exam?\tyou will do great\tupvote",
+            "\thello\t0",
+            "how was the exam?\tI like trains\tmeaningless");
     ReactionLog log = ReactionLog.read(file);
     assertThat(log.size()).isEqualTo(3);
     assertThat(log.records().get(0).dialog().turns())
@@ -73,24 +77,30 @@ class ReactionLogTest {
 
   @Test
   void rejectsInvalidJsonWithItsLineNumber() throws IOException {
-    Path file = write("bad.jsonl",
-        "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"upvote\"}",
-        "",
-        "{\"dialog_id\": \"a\", \"response\": \"ok\", ");
+    Path file =
+        write(
+            "bad.jsonl",
+            "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"upvote\"}",
+            "",
+            "{\"dialog_id\": \"a\", \"response\": \"ok\", ");
     assertThatThrownBy(() -> ReactionLog.read(file))
-        .isInstanceOfSatisfying(MalformedReactionLogException.class, e -> {
-          assertThat(e.line()).isEqualTo(3);
-          assertThat(e.file()).isEqualTo(file.toString());
-          assertThat(e.problem()).startsWith("not valid JSON");
-        })
+        .isInstanceOfSatisfying(
+            MalformedReactionLogException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(3);
+              assertThat(e.file()).isEqualTo(file.toString());
+              assertThat(e.problem()).startsWith("not valid JSON");
+            })
         .hasMessageStartingWith(file + ":3: not valid JSON");
   }
 
   @Test
   void rejectsAMissingResponse() throws IOException {
-    Path file = write("bad.jsonl",
-        "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"upvote\"}",
-        "{\"dialog_id\": \"a\", \"reaction\": \"upvote\"}");
+    Path file =
+        write(
+            "bad.jsonl",
+            "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"upvote\"}",
+            "{\"dialog_id\": \"a\", \"reaction\": \"upvote\"}");
     assertThatThrownBy(() -> ReactionLog.read(file))
         .isInstanceOf(MalformedReactionLogException.class)
         .hasMessage(file + ":2: missing 'response'");
@@ -98,8 +108,8 @@ class ReactionLogTest {
 
   @Test
   void rejectsAnUnknownReaction() throws IOException {
-    Path file = write("bad.jsonl",
-        "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"meh\"}");
+    Path file =
+        write("bad.jsonl", "{\"dialog_id\": \"a\", \"response\": \"ok\", \"reaction\": \"meh\"}");
     assertThatThrownBy(() -> ReactionLog.read(file))
         .isInstanceOf(MalformedReactionLogException.class)
         .hasMessageStartingWith(file + ":1: unknown reaction 'meh', expected one of upvote");
@@ -107,16 +117,20 @@ class ReactionLogTest {
 
   @Test
   void rejectsSpeakersThatDoNotMatchTheContext() throws IOException {
-    Path file = write("bad.jsonl",
-        "{\"dialog_id\": \"a\", \"context\": [\"hi\", \"yo\"], \"speakers\": [\"human\"], "
-            + "\"response\": \"ok\", \"reaction\": \"upvote\"}",
-        "{\"dialog_id\": \"a\", \"context\": [\"hi\"], \"speakers\": [\"alien\"], "
-            + "\"response\": \"ok\", \"reaction\": \"upvote\"}");
+    Path file =
+        write(
+            "bad.jsonl",
+            "{\"dialog_id\": \"a\", \"context\": [\"hi\", \"yo\"], \"speakers\": [\"human\"], "
+                + "\"response\": \"ok\", \"reaction\": \"upvote\"}",
+            "{\"dialog_id\": \"a\", \"context\": [\"hi\"], \"speakers\": [\"alien\"], "
+                + "\"response\": \"ok\", \"reaction\": \"upvote\"}");
     assertThatThrownBy(() -> ReactionLog.read(file))
         .hasMessage(file + ":1: 'speakers' has 1 entries but 'context' has 2");
-    Path second = write("bad2.jsonl",
-        "{\"dialog_id\": \"a\", \"context\": [\"hi\"], \"speakers\": [\"alien\"], "
-            + "\"response\": \"ok\", \"reaction\": \"upvote\"}");
+    Path second =
+        write(
+            "bad2.jsonl",
+            "{\"dialog_id\": \"a\", \"context\": [\"hi\"], \"speakers\": [\"alien\"], "
+                + "\"response\": \"ok\", \"reaction\": \"upvote\"}");
     assertThatThrownBy(() -> ReactionLog.read(second))
         .hasMessage(second + ":1: speakers[0] is 'alien', expected 'human', 'user' or 'bot'");
   }
@@ -125,10 +139,12 @@ class ReactionLogTest {
   void rejectsATsvLineWithTheWrongFieldCount() throws IOException {
     Path file = write("bad.tsv", "a\tb\tupvote", "a\tb\tc\tupvote");
     assertThatThrownBy(() -> ReactionLog.read(file))
-        .isInstanceOfSatisfying(MalformedReactionLogException.class,
-            e -> assertThat(e.line()).isEqualTo(2))
-        .hasMessage(file + ":2: expected 3 tab-separated fields (context, reply, reaction), but "
-            + "found 4");
+        .isInstanceOfSatisfying(
+            MalformedReactionLogException.class, e -> assertThat(e.line()).isEqualTo(2))
+        .hasMessage(
+            file
+                + ":2: expected 3 tab-separated fields (context, reply, reaction), but "
+                + "found 4");
   }
 
   @Test

@@ -40,17 +40,19 @@ class RerankerTrainerTest {
     train = SyntheticReactions.generate("t", 400, 0.05, 7);
     validation = SyntheticReactions.generate("v", 100, 0, 8);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    result = RerankerTrainer.builder()
-        .model(RerankerModel.random(SyntheticReactions.tinyBert(),
-            SyntheticReactions.tokenizerFile(shared), 3))
-        .epochs(8)
-        .batchSize(32)
-        .learningRate(2e-3f)
-        .patience(0)
-        .output(shared.resolve("tiny"))
-        .progress(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .build()
-        .fit(train, validation);
+    result =
+        RerankerTrainer.builder()
+            .model(
+                RerankerModel.random(
+                    SyntheticReactions.tinyBert(), SyntheticReactions.tokenizerFile(shared), 3))
+            .epochs(8)
+            .batchSize(32)
+            .learningRate(2e-3f)
+            .patience(0)
+            .output(shared.resolve("tiny"))
+            .progress(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            .build()
+            .fit(train, validation);
     log = bytes.toString(StandardCharsets.UTF_8);
   }
 
@@ -69,8 +71,9 @@ class RerankerTrainerTest {
   @Test
   void checkpointServesTheSameCalibratedScores() throws IOException {
     Path checkpoint = result.checkpoint();
-    JsonObject config = JsonParser.parseString(
-        Files.readString(checkpoint.resolve("config.json"))).getAsJsonObject();
+    JsonObject config =
+        JsonParser.parseString(Files.readString(checkpoint.resolve("config.json")))
+            .getAsJsonObject();
     assertThat(config.getAsJsonObject("id2label").get("0").getAsString()).isEqualTo("upvote");
     JsonObject saved = config.getAsJsonObject("reranker_calibration");
     Calibration calibration =
@@ -80,11 +83,16 @@ class RerankerTrainerTest {
     ReactionRecord first = validation.get(0);
     float logit;
     try (EncoderModel model = RerankerModel.checkpoint(checkpoint).load();
-        PairEncoder encoder = new PairEncoder(model.tokenizerJson(), ModelKind.CROSS_ENCODER, 80,
-            20)) {
+        PairEncoder encoder =
+            new PairEncoder(model.tokenizerJson(), ModelKind.CROSS_ENCODER, 80, 20)) {
       assertThat(model.calibration()).contains(calibration);
-      logit = model.logits(encoder.crossBatch(encoder.encode(first.dialog(),
-          List.of(dev.reranker.Candidate.of(first.reply())))))[0][0];
+      logit =
+          model
+              .logits(
+                  encoder.crossBatch(
+                      encoder.encode(
+                          first.dialog(), List.of(dev.reranker.Candidate.of(first.reply())))))[0][
+              0];
     }
     try (Reranker reranker = Reranker.builder().model(checkpoint).build()) {
       assertThat(reranker.score(first.dialog(), first.reply()))
@@ -113,13 +121,18 @@ class RerankerTrainerTest {
 
   @Test
   void refusesToOverwriteACheckpointWithoutResume() {
-    assertThatThrownBy(() -> RerankerTrainer.builder()
-        .model(RerankerModel.random(SyntheticReactions.tinyBert(),
-            SyntheticReactions.tokenizerFile(shared), 3))
-        .output(result.checkpoint())
-        .quiet()
-        .build()
-        .fit(train, validation))
+    assertThatThrownBy(
+            () ->
+                RerankerTrainer.builder()
+                    .model(
+                        RerankerModel.random(
+                            SyntheticReactions.tinyBert(),
+                            SyntheticReactions.tokenizerFile(shared),
+                            3))
+                    .output(result.checkpoint())
+                    .quiet()
+                    .build()
+                    .fit(train, validation))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already holds a checkpoint: resume(true)");
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reranker.model.BaselineConfig;
-import dev.reranker.training.internal.LinearWarmupDecay;
 import dev.reranker.model.RerankerModel;
+import dev.reranker.training.internal.LinearWarmupDecay;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,9 @@ class ResumeTest {
 
   private RerankerTrainer.Builder trainer(Path out, int epochs, PrintStream progress) {
     return RerankerTrainer.builder()
-        .model(RerankerModel.random(SyntheticReactions.tinyBert(),
-            SyntheticReactions.tokenizerFile(tmp), 5))
+        .model(
+            RerankerModel.random(
+                SyntheticReactions.tinyBert(), SyntheticReactions.tokenizerFile(tmp), 5))
         .epochs(epochs)
         .batchSize(32)
         .learningRate(1e-3f)
@@ -37,8 +38,7 @@ class ResumeTest {
   void continuesWhereItStopped() {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(100, 0.05, 3)).split(0.2, 9);
     Path out = tmp.resolve("run");
-    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8);
+    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     TrainingResult first = trainer(out, 2, silent).build().fit(split.train(), split.validation());
     int steps = (split.train().size() + 31) / 32;
     assertThat(first.history()).hasSize(2);
@@ -46,9 +46,11 @@ class ResumeTest {
     assertThat(Files.exists(out.resolve("last/model.safetensors"))).isTrue();
 
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    TrainingResult resumed = trainer(out, 3,
-        new PrintStream(log, true, StandardCharsets.UTF_8)).resume(true).build()
-        .fit(split.train(), split.validation());
+    TrainingResult resumed =
+        trainer(out, 3, new PrintStream(log, true, StandardCharsets.UTF_8))
+            .resume(true)
+            .build()
+            .fit(split.train(), split.validation());
     assertThat(resumed.resumedFromEpoch()).isEqualTo(2);
     assertThat(resumed.initialValidation()).isEmpty();
     assertThat(resumed.history()).hasSize(3);
@@ -58,8 +60,9 @@ class ResumeTest {
         .isEqualTo(first.history());
     assertThat(resumed.history().get(2).globalStep()).isEqualTo(3 * steps);
     // the schedule continues at global step 2 * steps + 1, over the 3 epochs' steps
-    float lr = new LinearWarmupDecay(1e-3f, Math.round(0.1f * 3 * steps), 3 * steps, () -> 0)
-        .valueAt(2 * steps + 1);
+    float lr =
+        new LinearWarmupDecay(1e-3f, Math.round(0.1f * 3 * steps), 3 * steps, () -> 0)
+            .valueAt(2 * steps + 1);
     String text = log.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("resuming after epoch 2 (step " + 2 * steps);
     assertThat(text).contains(String.format(Locale.ROOT, "epoch 3/3 step 1/%d loss", steps));
@@ -67,8 +70,8 @@ class ResumeTest {
     assertThat(TrainingState.read(out.resolve("last")).epoch()).isEqualTo(3);
 
     // nothing left to do: a fourth run with 3 epochs returns the same result without training
-    TrainingResult again = trainer(out, 3, silent).resume(true).build()
-        .fit(split.train(), split.validation());
+    TrainingResult again =
+        trainer(out, 3, silent).resume(true).build().fit(split.train(), split.validation());
     assertThat(again.history())
         .usingRecursiveFieldByFieldElementComparatorIgnoringFields("duration")
         .isEqualTo(resumed.history());
@@ -78,31 +81,42 @@ class ResumeTest {
   void refusesOtherTrainingRecords() {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(60, 0.05, 3)).split(0.2, 9);
     Path out = tmp.resolve("run");
-    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8);
+    PrintStream silent = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     trainer(out, 1, silent).build().fit(split.train(), split.validation());
     List<ReactionRecord> fewer = split.train().subList(1, split.train().size());
-    assertThatThrownBy(() -> trainer(out, 2, silent).resume(true).build()
-        .fit(fewer, split.validation()))
+    assertThatThrownBy(
+            () -> trainer(out, 2, silent).resume(true).build().fit(fewer, split.validation()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the training records differ");
-    assertThatThrownBy(() -> RerankerTrainer.builder().baseline(BaselineConfig.talk()).epochs(2)
-        .output(out).resume(true).quiet().build().fit(split.train(), split.validation()))
+    assertThatThrownBy(
+            () ->
+                RerankerTrainer.builder()
+                    .baseline(BaselineConfig.talk())
+                    .epochs(2)
+                    .output(out)
+                    .resume(true)
+                    .quiet()
+                    .build()
+                    .fit(split.train(), split.validation()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("it trained a bert with labels [upvote], but this trainer has a "
-            + "qa-lstm-dual-encoder");
+        .hasMessageContaining(
+            "it trained a bert with labels [upvote], but this trainer has a "
+                + "qa-lstm-dual-encoder");
   }
 
   @Test
   void stopsEarlyWhenValidationAucStopsImproving() {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(60, 0.05, 3)).split(0.2, 9);
     // A learning rate far below float32 resolution leaves the weights, so the AUC, unchanged.
-    TrainingResult result = trainer(tmp.resolve("run"), 5,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-        .learningRate(1e-15f)
-        .patience(2)
-        .build()
-        .fit(split.train(), split.validation());
+    TrainingResult result =
+        trainer(
+                tmp.resolve("run"),
+                5,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .learningRate(1e-15f)
+            .patience(2)
+            .build()
+            .fit(split.train(), split.validation());
     assertThat(result.history()).hasSize(3);
     assertThat(result.stoppedEarly()).isTrue();
     assertThat(result.bestEpoch()).isEqualTo(1);

@@ -25,15 +25,16 @@ import java.util.SplittableRandom;
  * data-dependent 300 to 1000+ steps before it finds one: too long and too erratic for CI.
  */
 public final class SyntheticReactions {
-  static final List<List<String>> TOPICS = List.of(
-      List.of("pizza", "cheese", "rice"),
-      List.of("guitar", "piano", "jazz"),
-      List.of("football", "tennis", "golf"),
-      List.of("beach", "hotel", "flight"),
-      List.of("dog", "cat", "rabbit"),
-      List.of("rain", "snow", "storm"),
-      List.of("office", "boss", "salary"),
-      List.of("film", "actor", "cinema"));
+  static final List<List<String>> TOPICS =
+      List.of(
+          List.of("pizza", "cheese", "rice"),
+          List.of("guitar", "piano", "jazz"),
+          List.of("football", "tennis", "golf"),
+          List.of("beach", "hotel", "flight"),
+          List.of("dog", "cat", "rabbit"),
+          List.of("rain", "snow", "storm"),
+          List.of("office", "boss", "salary"),
+          List.of("film", "actor", "cinema"));
 
   /** Contexts use the first four topics; off-topic replies the other four. */
   static final int CONTEXT_TOPICS = 4;
@@ -60,8 +61,8 @@ public final class SyntheticReactions {
     return out;
   }
 
-  private static ReactionRecord record(String id, Dialog dialog, String reply, boolean good,
-      double noise, SplittableRandom r) {
+  private static ReactionRecord record(
+      String id, Dialog dialog, String reply, boolean good, double noise, SplittableRandom r) {
     boolean up = r.nextDouble() < noise ? !good : good;
     return ReactionRecord.of(id, dialog, reply, up ? Reaction.UPVOTE : Reaction.DOWNVOTE);
   }

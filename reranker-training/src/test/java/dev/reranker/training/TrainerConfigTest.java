@@ -17,13 +17,15 @@ class TrainerConfigTest {
   @Test
   void everyBuilderSettingIsCarriedIntoTheConfig() {
     // A setting added to the builder but not to TrainerConfig would be dropped by build().
-    Set<String> settings = Arrays.stream(RerankerTrainer.Builder.class.getDeclaredFields())
-        .filter(f -> !Modifier.isStatic(f.getModifiers()))
-        .map(Field::getName)
-        .collect(toSet());
-    Set<String> components = Arrays.stream(TrainerConfig.class.getRecordComponents())
-        .map(RecordComponent::getName)
-        .collect(toSet());
+    Set<String> settings =
+        Arrays.stream(RerankerTrainer.Builder.class.getDeclaredFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers()))
+            .map(Field::getName)
+            .collect(toSet());
+    Set<String> components =
+        Arrays.stream(TrainerConfig.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(toSet());
     assertThat(components).isEqualTo(settings);
   }
 
@@ -36,7 +38,8 @@ class TrainerConfigTest {
     builder.epochs(7).seed(1).multiLabel(false);
     RerankerTrainer second = builder.build();
 
-    assertThat(first.toString()).isEqualTo("RerankerTrainer{multiLabel=true, epochs=5, output=out}");
+    assertThat(first.toString())
+        .isEqualTo("RerankerTrainer{multiLabel=true, epochs=5, output=out}");
     assertThat(first.labels()).hasSize(1 + HeadType.REACTION_LABELS.size());
     assertThat(second.toString()).isEqualTo("RerankerTrainer{epochs=7, seed=1, output=out}");
     assertThat(second.labels()).containsExactly("upvote");

@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loop of one worker thread, serving one scorer (djl-serving's {@code WorkerThread}): collect
- * a window of waiting items, choose a batch out of it, score the batch, deliver the scores.
+ * The loop of one worker thread, serving one scorer (djl-serving's {@code WorkerThread}): collect a
+ * window of waiting items, choose a batch out of it, score the batch, deliver the scores.
  *
- * <p>It takes items from, and puts the unchosen ones back at the head of, its queue's shared
- * deque, so any worker takes them next. The worker ends when it meets the queue's poison pill, or
- * is interrupted after the queue closed; whatever it held but never ran then fails with {@link
+ * <p>It takes items from, and puts the unchosen ones back at the head of, its queue's shared deque,
+ * so any worker takes them next. The worker ends when it meets the queue's poison pill, or is
+ * interrupted after the queue closed; whatever it held but never ran then fails with {@link
  * RerankerClosedException}.
  *
  * @param <I> the item type
@@ -86,8 +86,8 @@ final class BatchWorker<I> implements Runnable {
   }
 
   /**
-   * Fills {@link #window}: blocks for one live item, drains what waits, then polls until a batch
-   * is full or the first item has waited {@code maxBatchDelay}. Returns false once closed.
+   * Fills {@link #window}: blocks for one live item, drains what waits, then polls until a batch is
+   * full or the first item has waited {@code maxBatchDelay}. Returns false once closed.
    */
   private boolean collectWindow() throws InterruptedException {
     window.clear();
@@ -161,9 +161,9 @@ final class BatchWorker<I> implements Runnable {
   }
 
   /**
-   * Picks the next batch out of the window ({@link LengthGrouping} when it holds more than a
-   * batch) and returns the rest to the head of the queue. Claims the batch's items, which frees
-   * them from the queue bound.
+   * Picks the next batch out of the window ({@link LengthGrouping} when it holds more than a batch)
+   * and returns the rest to the head of the queue. Claims the batch's items, which frees them from
+   * the queue bound.
    */
   private List<Item<I>> chooseBatch() {
     int n = window.size();
@@ -259,7 +259,8 @@ final class BatchWorker<I> implements Runnable {
       } else {
         failAll(
             batch,
-            new ScoringException("scorer failed on a batch of " + n + " items: " + failure, failure),
+            new ScoringException(
+                "scorer failed on a batch of " + n + " items: " + failure, failure),
             Outcome.FAILED);
       }
       return;

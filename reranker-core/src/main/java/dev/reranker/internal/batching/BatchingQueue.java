@@ -44,16 +44,16 @@ import org.slf4j.LoggerFactory;
  * batches; a request larger than a batch is split and put back together in order.
  *
  * <p>With {@code groupWindowBatches > 1} a worker looks at up to that many batches' worth of
- * waiting items, sorts them by {@code length} and takes the run of {@code batchSize} items of
- * most similar length that contains the oldest item, so batches need less padding while the
- * oldest item never waits behind younger ones. The rest go back to the head of the queue, where
- * any worker, this one or another, takes them next.
+ * waiting items, sorts them by {@code length} and takes the run of {@code batchSize} items of most
+ * similar length that contains the oldest item, so batches need less padding while the oldest item
+ * never waits behind younger ones. The rest go back to the head of the queue, where any worker,
+ * this one or another, takes them next.
  *
  * <p>Nothing here blocks a caller: a full queue, a closed queue, a deadline, a cancellation and a
- * scorer fault all complete the future exceptionally with a {@link RerankerException}. Futures
- * are completed without holding any lock, so their dependent stages run in the completing thread
- * (a worker, the deadline timer, or the caller that cancels); attach slow stages with an
- * {@code *Async} method so that they do not hold up a worker.
+ * scorer fault all complete the future exceptionally with a {@link RerankerException}. Futures are
+ * completed without holding any lock, so their dependent stages run in the completing thread (a
+ * worker, the deadline timer, or the caller that cancels); attach slow stages with an {@code
+ * *Async} method so that they do not hold up a worker.
  *
  * @param <I> the item type the scorers take
  */
@@ -109,8 +109,8 @@ public final class BatchingQueue<I> implements AutoCloseable {
    * @param maxBatchDelay longest a batch waits to fill, from the arrival of its first item; zero
    *     runs whatever is waiting at once
    * @param maxQueuedItems most items waiting, not yet in a running batch, over all requests
-   * @param groupWindowBatches how many batches' worth of waiting items a worker sorts by length
-   *     to form one batch; 1 is plain FIFO batching
+   * @param groupWindowBatches how many batches' worth of waiting items a worker sorts by length to
+   *     form one batch; 1 is plain FIFO batching
    */
   public record Config(
       int batchSize, Duration maxBatchDelay, int maxQueuedItems, int groupWindowBatches) {
@@ -181,8 +181,8 @@ public final class BatchingQueue<I> implements AutoCloseable {
    *
    * @param config the settings
    * @param scorers one per device; worker {@code i} calls only {@code scorers.get(i)}
-   * @param length an item's length (e.g. its token count), for grouping by length; not called
-   *     when {@code groupWindowBatches} is 1
+   * @param length an item's length (e.g. its token count), for grouping by length; not called when
+   *     {@code groupWindowBatches} is 1
    * @param ticker the clock that {@code deadlineNanos} and the batch delay are measured on
    * @param threadName prefix of the queue's thread names
    * @throws NullPointerException if an argument or a scorer is null
@@ -265,8 +265,8 @@ public final class BatchingQueue<I> implements AutoCloseable {
   /**
    * Submits one request's items; the future completes with their scores in the order given.
    *
-   * <p>Never blocks and never fails by throwing once the arguments are valid: if the queue is
-   * full or closed, or {@code deadlineNanos} has passed, the returned future is already failed.
+   * <p>Never blocks and never fails by throwing once the arguments are valid: if the queue is full
+   * or closed, or {@code deadlineNanos} has passed, the returned future is already failed.
    * Cancelling the future drops the request's items that have not run yet. The returned array is
    * the caller's own.
    *
@@ -369,15 +369,15 @@ public final class BatchingQueue<I> implements AutoCloseable {
 
   /**
    * Closes the queue: later submits fail with {@link RerankerClosedException}, requests still
-   * waiting fail with it at once, batches already running finish and deliver, and then the
-   * queue's threads end.
+   * waiting fail with it at once, batches already running finish and deliver, and then the queue's
+   * threads end.
    *
    * <p>Waits up to a few seconds for a running batch, then interrupts its worker, waits a little
-   * more and fails the batch's requests with {@link RerankerClosedException}; a scorer that
-   * ignores interrupts may thus outlive this call. Idempotent; safe from any thread, also
-   * concurrently and from a future's callback. A second caller waits for the first to finish,
-   * unless it is a thread of this queue or the closing thread itself, which must not wait on
-   * themselves. Once it returns, {@link #scorersStopped()} says whether a scorer still runs.
+   * more and fails the batch's requests with {@link RerankerClosedException}; a scorer that ignores
+   * interrupts may thus outlive this call. Idempotent; safe from any thread, also concurrently and
+   * from a future's callback. A second caller waits for the first to finish, unless it is a thread
+   * of this queue or the closing thread itself, which must not wait on themselves. Once it returns,
+   * {@link #scorersStopped()} says whether a scorer still runs.
    */
   @Override
   public void close() {
@@ -505,9 +505,9 @@ public final class BatchingQueue<I> implements AutoCloseable {
   }
 
   /**
-   * Ended requests leave their entries in the queue, where workers skip them. If workers are
-   * stuck (a hung device) while callers time out and retry, those entries would pile up without
-   * bound, so once as many are dead as may wait, one thread sweeps them out. Amortized O(1).
+   * Ended requests leave their entries in the queue, where workers skip them. If workers are stuck
+   * (a hung device) while callers time out and retry, those entries would pile up without bound, so
+   * once as many are dead as may wait, one thread sweeps them out. Amortized O(1).
    */
   private void noteDead(int entries) {
     if (deadEntries.addAndGet(entries) > maxQueuedItems && purging.compareAndSet(false, true)) {

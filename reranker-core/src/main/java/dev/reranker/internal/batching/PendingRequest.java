@@ -46,8 +46,8 @@ final class PendingRequest<I> {
   /**
    * @param items the request's items, owned by the request from now on
    * @param stats where the request's end is counted
-   * @param releaseItems called once, when the request ends, with the number of its items that
-   *     still waited and so must be freed from the queue bound (never called with zero)
+   * @param releaseItems called once, when the request ends, with the number of its items that still
+   *     waited and so must be freed from the queue bound (never called with zero)
    */
   PendingRequest(
       List<I> items,
@@ -94,8 +94,8 @@ final class PendingRequest<I> {
   }
 
   /**
-   * Takes one item out of the queue bound, bound for a batch; false if the request has ended.
-   * The caller frees the claimed items from the bound itself.
+   * Takes one item out of the queue bound, bound for a batch; false if the request has ended. The
+   * caller frees the claimed items from the bound itself.
    */
   boolean claim() {
     while (true) {

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The counters and latency histograms behind {@link BatchingQueue#stats()}.
  *
- * <p>Recording happens on the hot path of every submit and every batch, from many threads at
- * once, so it is wait-free: {@link LongAdder}s and HdrHistogram {@link Recorder}s. Only taking a
- * snapshot synchronizes, and it is rare.
+ * <p>Recording happens on the hot path of every submit and every batch, from many threads at once,
+ * so it is wait-free: {@link LongAdder}s and HdrHistogram {@link Recorder}s. Only taking a snapshot
+ * synchronizes, and it is rare.
  */
 final class QueueStatsRecorder {
   /** How a request that was accepted ended, when it did not end with its scores. */

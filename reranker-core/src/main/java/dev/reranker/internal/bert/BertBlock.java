@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-import org.jspecify.annotations.Nullable;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -18,6 +17,7 @@ import dev.reranker.model.BertConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * BERT written with DJL's NDArray API, numerically equal to HuggingFace {@code BertModel} (and,
@@ -145,9 +145,6 @@ public final class BertBlock extends NamedParameterBlock {
     return pooler;
   }
 
-
-
-
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long batch = inputShapes[0].get(0);
@@ -173,7 +170,10 @@ public final class BertBlock extends NamedParameterBlock {
     long seq = inputIds.getShape().get(1);
     if (seq > config.maxPositions()) {
       throw new IllegalArgumentException(
-          "sequence length " + seq + " exceeds the model's " + config.maxPositions()
+          "sequence length "
+              + seq
+              + " exceeds the model's "
+              + config.maxPositions()
               + " positions");
     }
     int h = config.hiddenSize();
@@ -185,10 +185,18 @@ public final class BertBlock extends NamedParameterBlock {
     NDArray x =
         ex.embedding(inputIds, value(ps, wordEmbeddings, inputIds, training), SparseFormat.DENSE)
             .singletonOrThrow();
-    x = x.add(ex.embedding(positions, value(ps, positionEmbeddings, inputIds, training), SparseFormat.DENSE)
-        .singletonOrThrow());
-    x = x.add(ex.embedding(typeIds, value(ps, tokenTypeEmbeddings, inputIds, training), SparseFormat.DENSE)
-        .singletonOrThrow());
+    x =
+        x.add(
+            ex.embedding(
+                    positions,
+                    value(ps, positionEmbeddings, inputIds, training),
+                    SparseFormat.DENSE)
+                .singletonOrThrow());
+    x =
+        x.add(
+            ex.embedding(
+                    typeIds, value(ps, tokenTypeEmbeddings, inputIds, training), SparseFormat.DENSE)
+                .singletonOrThrow());
     x = layerNorm(ps, x, embeddingsNormWeight, embeddingsNormBias, training);
     x = dropout(x, training).reshape(batch * seq, h);
 
@@ -196,8 +204,7 @@ public final class BertBlock extends NamedParameterBlock {
     // (HuggingFace's get_extended_attention_mask).
     DataType dtype = x.getDataType();
     float lowest = dtype == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
-    NDArray additiveMask =
-        mask.toType(dtype, false).sub(1).mul(-lowest).reshape(batch, 1, 1, seq);
+    NDArray additiveMask = mask.toType(dtype, false).sub(1).mul(-lowest).reshape(batch, 1, 1, seq);
 
     for (Layer layer : layers) {
       x = layer(ps, layer, x, additiveMask, batch, seq, training);
@@ -242,8 +249,8 @@ public final class BertBlock extends NamedParameterBlock {
     NDArray probs = dropout(q.matMul(kT).add(additiveMask).softmax(-1), training);
     NDArray context =
         probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch * seq, (long) heads * headSize);
-    NDArray attended = dropout(linear(ps, context, p.attentionOut, p.attentionOutBias, training),
-        training);
+    NDArray attended =
+        dropout(linear(ps, context, p.attentionOut, p.attentionOutBias, training), training);
     x = layerNorm(ps, attended.add(x), p.attentionNormWeight, p.attentionNormBias, training);
 
     NDArray inner = linear(ps, x, p.intermediate, p.intermediateBias, training);

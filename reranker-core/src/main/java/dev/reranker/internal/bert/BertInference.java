@@ -3,6 +3,7 @@ package dev.reranker.internal.bert;
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.internal.NDArrayEx;
@@ -13,7 +14,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.reranker.model.BertConfig;
 import dev.reranker.model.TokenBatch;
-import ai.djl.ndarray.NDArrays;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Lever#PACKED}: padding removal. Only the real tokens go through the embeddings,
  *       every Linear, LayerNorm and GELU ({@code [tokens, hidden]}); they are scattered into a
  *       padded layout for attention only, and gathered back after it. Attention runs in one group
- *       padded to the longest row, or in two groups of similar lengths when that saves enough
- *       (see {@link #splitAt}). Used when every row's real tokens are a non-empty prefix of the
- *       row (what the pair encoder produces); other masks run unpacked.
+ *       padded to the longest row, or in two groups of similar lengths when that saves enough (see
+ *       {@link #splitAt}). Used when every row's real tokens are a non-empty prefix of the row
+ *       (what the pair encoder produces); other masks run unpacked.
  *   <li>{@link Lever#SCRIPTED} (needs {@link Lever#FUSED_QKV}): the embeddings and every layer run
  *       as one TorchScript method generated for the config ({@link ScriptedLayers}): one native
  *       call per forward instead of about 100, PyTorch's fused {@code
@@ -49,11 +49,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
  * benchmarks), which is also the reference: unless told not to, the constructor runs each faster
- * path it would use on two small probe batches and compares the hidden states with the
- * reference's ({@link #tolerance}). A path that disagrees (a kernel that computes wrong results on
- * this CPU, as oneDNN's AVX2 products did for some shapes) is dropped for the next one in {@link
- * ForwardPath}'s order, with one warning; {@link #verification()} says which path runs and why. Index arrays, masks and pooling weights are built on the host from the batch's
- * arrays, so the forward never reads a device array back until its result.
+ * path it would use on two small probe batches and compares the hidden states with the reference's
+ * ({@link #tolerance}). A path that disagrees (a kernel that computes wrong results on this CPU, as
+ * oneDNN's AVX2 products did for some shapes) is dropped for the next one in {@link ForwardPath}'s
+ * order, with one warning; {@link #verification()} says which path runs and why. Index arrays,
+ * masks and pooling weights are built on the host from the batch's arrays, so the forward never
+ * reads a device array back until its result.
  *
  * <p>The weights are copies: after the block's parameters change (training), build a new one.
  * Thread-safe: a forward only reads the weights.
@@ -108,8 +109,12 @@ public final class BertInference implements AutoCloseable {
    * @param nanos what the check's probe forwards cost (the reference's and each candidate's;
    *     compiling and prepacking excluded, first-call warm-up included)
    */
-  public record Verification(ForwardPath path, boolean checked, double maxDiff,
-      Map<ForwardPath, String> rejected, long nanos) {
+  public record Verification(
+      ForwardPath path,
+      boolean checked,
+      double maxDiff,
+      Map<ForwardPath, String> rejected,
+      long nanos) {
     public Verification {
       rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
     }
@@ -118,8 +123,12 @@ public final class BertInference implements AutoCloseable {
     public String toString() {
       StringBuilder s = new StringBuilder("forward=").append(path);
       if (checked) {
-        s.append(String.format(java.util.Locale.ROOT, " (checked: max |diff| %.1e, %.0f ms)",
-            maxDiff, nanos / 1e6));
+        s.append(
+            String.format(
+                java.util.Locale.ROOT,
+                " (checked: max |diff| %.1e, %.0f ms)",
+                maxDiff,
+                nanos / 1e6));
       }
       if (!rejected.isEmpty()) {
         s.append(", rejected ").append(rejected);
@@ -201,16 +210,24 @@ public final class BertInference implements AutoCloseable {
    * only). Tests pass {@code sabotaged} paths: those compile with a wrong attention scale, so they
    * compute wrong results, as a faulty kernel would.
    */
-  BertInference(BertBlock block, Set<Lever> levers, NDManager parent, List<Boolean> oneDnnTries,
-      boolean verify, Set<ForwardPath> sabotaged) {
+  BertInference(
+      BertBlock block,
+      Set<Lever> levers,
+      NDManager parent,
+      List<Boolean> oneDnnTries,
+      boolean verify,
+      Set<ForwardPath> sabotaged) {
     this.block = block;
     this.config = block.config();
     checkLevers(levers);
     this.requested = Set.copyOf(levers);
     this.manager = parent.newSubManager();
     Map<String, Parameter> params = block.getDirectParameters().toMap();
-    java.util.function.Function<String, NDArray> p = name -> java.util.Objects.requireNonNull(
-        params.get(name), () -> "the block has no parameter " + name).getArray();
+    java.util.function.Function<String, NDArray> p =
+        name ->
+            java.util.Objects.requireNonNull(
+                    params.get(name), () -> "the block has no parameter " + name)
+                .getArray();
     this.dataType = p.apply("embeddings.word_embeddings.weight").getDataType();
     try {
       wordEmbeddings = p.apply("embeddings.word_embeddings.weight");
@@ -223,14 +240,16 @@ public final class BertInference implements AutoCloseable {
       List<LayerWeights> list = new ArrayList<>();
       for (int i = 0; i < config.numLayers(); i++) {
         String n = "encoder.layer." + i + ".";
-        List<float[]> qkvW = List.of(
-            scaled(host(p, n + "attention.self.query.weight"), pre ? scale : 1),
-            host(p, n + "attention.self.key.weight"),
-            host(p, n + "attention.self.value.weight"));
-        List<float[]> qkvB = List.of(
-            scaled(host(p, n + "attention.self.query.bias"), pre ? scale : 1),
-            host(p, n + "attention.self.key.bias"),
-            host(p, n + "attention.self.value.bias"));
+        List<float[]> qkvW =
+            List.of(
+                scaled(host(p, n + "attention.self.query.weight"), pre ? scale : 1),
+                host(p, n + "attention.self.key.weight"),
+                host(p, n + "attention.self.value.weight"));
+        List<float[]> qkvB =
+            List.of(
+                scaled(host(p, n + "attention.self.query.bias"), pre ? scale : 1),
+                host(p, n + "attention.self.key.bias"),
+                host(p, n + "attention.self.value.bias"));
         int h = config.hiddenSize();
         List<Linear> qkv = new ArrayList<>();
         if (levers.contains(Lever.FUSED_QKV)) {
@@ -241,15 +260,16 @@ public final class BertInference implements AutoCloseable {
           }
         }
         int inter = config.intermediateSize();
-        list.add(new LayerWeights(
-            qkv,
-            linear(p, n + "attention.output.dense", h, h, pre),
-            p.apply(n + "attention.output.LayerNorm.weight"),
-            p.apply(n + "attention.output.LayerNorm.bias"),
-            linear(p, n + "intermediate.dense", inter, h, pre),
-            linear(p, n + "output.dense", h, inter, pre),
-            p.apply(n + "output.LayerNorm.weight"),
-            p.apply(n + "output.LayerNorm.bias")));
+        list.add(
+            new LayerWeights(
+                qkv,
+                linear(p, n + "attention.output.dense", h, h, pre),
+                p.apply(n + "attention.output.LayerNorm.weight"),
+                p.apply(n + "attention.output.LayerNorm.bias"),
+                linear(p, n + "intermediate.dense", inter, h, pre),
+                linear(p, n + "output.dense", h, inter, pre),
+                p.apply(n + "output.LayerNorm.weight"),
+                p.apply(n + "output.LayerNorm.bias")));
       }
       layers = List.copyOf(list);
       poolerWeight = block.hasPooler() ? p.apply("pooler.dense.weight") : null;
@@ -260,12 +280,15 @@ public final class BertInference implements AutoCloseable {
       scripted = chosen.scripted;
       path = chosen.verification.path();
       verification = chosen.verification;
-      this.levers = switch (path) {
-        case SCRIPTED_ONEDNN, SCRIPTED_LINEAR -> requested;
-        case OPERATORS -> requested.stream().filter(l -> l != Lever.SCRIPTED)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        case EAGER -> Set.of();
-      };
+      this.levers =
+          switch (path) {
+            case SCRIPTED_ONEDNN, SCRIPTED_LINEAR -> requested;
+            case OPERATORS ->
+                requested.stream()
+                    .filter(l -> l != Lever.SCRIPTED)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            case EAGER -> Set.of();
+          };
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -277,11 +300,11 @@ public final class BertInference implements AutoCloseable {
   /**
    * Picks the fastest path that compiles and, if {@code verify}, agrees with the reference on the
    * probe batches: the scripted layers with oneDNN products (CPU float32), with {@code linear},
-   * then the requested levers operator by operator, then the reference itself. Warns once if a
-   * path was dropped because it disagreed, or if no scripted variant compiled.
+   * then the requested levers operator by operator, then the reference itself. Warns once if a path
+   * was dropped because it disagreed, or if no scripted variant compiled.
    */
-  private Chosen choose(double scale, List<Boolean> oneDnnTries, boolean verify,
-      Set<ForwardPath> sabotaged) {
+  private Chosen choose(
+      double scale, List<Boolean> oneDnnTries, boolean verify, Set<ForwardPath> sabotaged) {
     Map<ForwardPath, String> rejected = new java.util.LinkedHashMap<>();
     List<TokenBatch> probes = verify && !requested.isEmpty() ? probeBatches(config) : List.of();
     List<float[]> reference = new ArrayList<>();
@@ -292,16 +315,33 @@ public final class BertInference implements AutoCloseable {
       tolerance = Math.max(tolerance, tolerance(dataType, ref));
     }
     if (requested.contains(Lever.SCRIPTED)) {
-      List<NDArray> weights = new ArrayList<>(List.of(wordEmbeddings, positionEmbeddings,
-          typeEmbeddings, embeddingsNormWeight, embeddingsNormBias));
+      List<NDArray> weights =
+          new ArrayList<>(
+              List.of(
+                  wordEmbeddings,
+                  positionEmbeddings,
+                  typeEmbeddings,
+                  embeddingsNormWeight,
+                  embeddingsNormBias));
       for (LayerWeights l : layers) {
-        weights.addAll(List.of(l.qkv().get(0).weight(), l.qkv().get(0).bias(),
-            l.attentionOut().weight(), l.attentionOut().bias(), l.attentionNormWeight(),
-            l.attentionNormBias(), l.intermediate().weight(), l.intermediate().bias(),
-            l.output().weight(), l.output().bias(), l.outputNormWeight(), l.outputNormBias()));
+        weights.addAll(
+            List.of(
+                l.qkv().get(0).weight(),
+                l.qkv().get(0).bias(),
+                l.attentionOut().weight(),
+                l.attentionOut().bias(),
+                l.attentionNormWeight(),
+                l.attentionNormBias(),
+                l.intermediate().weight(),
+                l.intermediate().bias(),
+                l.output().weight(),
+                l.output().bias(),
+                l.outputNormWeight(),
+                l.outputNormBias()));
       }
-      boolean cpuFloat32 = manager.getDevice().getDeviceType().equals(Device.Type.CPU)
-          && dataType == DataType.FLOAT32;
+      boolean cpuFloat32 =
+          manager.getDevice().getDeviceType().equals(Device.Type.CPU)
+              && dataType == DataType.FLOAT32;
       EngineException failure = null;
       boolean compiled = false;
       for (boolean oneDnn : oneDnnTries) {
@@ -311,8 +351,13 @@ public final class BertInference implements AutoCloseable {
         ForwardPath candidate = oneDnn ? ForwardPath.SCRIPTED_ONEDNN : ForwardPath.SCRIPTED_LINEAR;
         ScriptedLayers layersScript;
         try {
-          layersScript = new ScriptedLayers(config,
-              sabotaged.contains(candidate) ? 2 * scale : scale, weights, manager, oneDnn);
+          layersScript =
+              new ScriptedLayers(
+                  config,
+                  sabotaged.contains(candidate) ? 2 * scale : scale,
+                  weights,
+                  manager,
+                  oneDnn);
         } catch (EngineException e) {
           failure = e;
           rejected.put(candidate, "does not compile");
@@ -328,8 +373,8 @@ public final class BertInference implements AutoCloseable {
         if (oneDnn) {
           // The module holds its own prepacked copies: free these.
           for (LayerWeights l : layers) {
-            for (Linear linear : List.of(l.qkv().get(0), l.attentionOut(), l.intermediate(),
-                l.output())) {
+            for (Linear linear :
+                List.of(l.qkv().get(0), l.attentionOut(), l.intermediate(), l.output())) {
               linear.weight().close();
               linear.storage().close();
             }
@@ -338,8 +383,11 @@ public final class BertInference implements AutoCloseable {
         return chosen(layersScript, candidate, verify, diff, rejected);
       }
       if (!compiled) {
-        LOG.warn("libtorch cannot compile the scripted BERT layers; running them operator by"
-            + " operator: {}", failure == null ? "no variant tried"
+        LOG.warn(
+            "libtorch cannot compile the scripted BERT layers; running them operator by"
+                + " operator: {}",
+            failure == null
+                ? "no variant tried"
                 : String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
       }
     }
@@ -348,19 +396,26 @@ public final class BertInference implements AutoCloseable {
       if (diff <= tolerance) {
         return chosen(null, ForwardPath.OPERATORS, verify, diff, rejected);
       }
-      rejected.put(ForwardPath.OPERATORS,
-          String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
+      rejected.put(
+          ForwardPath.OPERATORS, String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
     }
     return chosen(null, ForwardPath.EAGER, false, 0, rejected);
   }
 
-  private Chosen chosen(@Nullable ScriptedLayers s, ForwardPath path, boolean checked, double diff,
+  private Chosen chosen(
+      @Nullable ScriptedLayers s,
+      ForwardPath path,
+      boolean checked,
+      double diff,
       Map<ForwardPath, String> rejected) {
     Verification v = new Verification(path, checked, diff, rejected, probeNanos);
     probeNanos = 0;
     if (rejected.values().stream().anyMatch(r -> r.startsWith("max"))) {
-      LOG.warn("the fast BERT forward disagrees with the reference forward on this CPU ({});"
-          + " running the {} forward instead, checked on a probe batch", rejected, path);
+      LOG.warn(
+          "the fast BERT forward disagrees with the reference forward on this CPU ({});"
+              + " running the {} forward instead, checked on a probe batch",
+          rejected,
+          path);
     } else {
       LOG.debug("BERT {}", v);
     }
@@ -371,7 +426,10 @@ public final class BertInference implements AutoCloseable {
    * The largest |difference| between a path's hidden states and the reference's, over the real
    * tokens of the probe batches (infinite if the path fails with an engine error).
    */
-  private double maxDiff(List<TokenBatch> probes, List<float[]> reference, ForwardPath candidate,
+  private double maxDiff(
+      List<TokenBatch> probes,
+      List<float[]> reference,
+      ForwardPath candidate,
       @Nullable ScriptedLayers s) {
     double max = 0;
     for (int p = 0; p < probes.size(); p++) {
@@ -401,7 +459,8 @@ public final class BertInference implements AutoCloseable {
     long start = System.nanoTime();
     JniUtils.setGradMode(false);
     try (NDManager m = manager.newSubManager()) {
-      return forward(m, probe, Output.HIDDEN, candidate, s).toType(DataType.FLOAT32, false)
+      return forward(m, probe, Output.HIDDEN, candidate, s)
+          .toType(DataType.FLOAT32, false)
           .toFloatArray();
     } finally {
       probeNanos += System.nanoTime() - start;
@@ -455,8 +514,8 @@ public final class BertInference implements AutoCloseable {
    */
   static void checkLevers(Set<Lever> levers) {
     if (levers.contains(Lever.SCRIPTED) && !levers.contains(Lever.FUSED_QKV)) {
-      throw new IllegalArgumentException("Lever SCRIPTED needs FUSED_QKV, but levers were "
-          + levers);
+      throw new IllegalArgumentException(
+          "Lever SCRIPTED needs FUSED_QKV, but levers were " + levers);
     }
   }
 
@@ -502,7 +561,8 @@ public final class BertInference implements AutoCloseable {
     return out;
   }
 
-  private Linear linear(java.util.function.Function<String, NDArray> p, String name, int out, int in, boolean pre) {
+  private Linear linear(
+      java.util.function.Function<String, NDArray> p, String name, int out, int in, boolean pre) {
     return linear(host(p, name + ".weight"), host(p, name + ".bias"), out, in, pre);
   }
 
@@ -542,7 +602,11 @@ public final class BertInference implements AutoCloseable {
     return forward(m, batch, output, path, scripted);
   }
 
-  private NDArray forward(NDManager m, TokenBatch batch, Output output, ForwardPath how,
+  private NDArray forward(
+      NDManager m,
+      TokenBatch batch,
+      Output output,
+      ForwardPath how,
       @Nullable ScriptedLayers script) {
     if (how == ForwardPath.EAGER) {
       return eager(m, batch, output);
@@ -590,8 +654,10 @@ public final class BertInference implements AutoCloseable {
       packIndex = m.create(pack, new Shape(count));
     } else {
       // Without padding no position is masked: skip the mask and its add in every layer.
-      groups = List.of(new AttentionGroup(rows, seq, null,
-          tokens == rows * seq ? null : additiveMask(m, mask, rows, seq)));
+      groups =
+          List.of(
+              new AttentionGroup(
+                  rows, seq, null, tokens == rows * seq ? null : additiveMask(m, mask, rows, seq)));
     }
 
     NDArrayEx ex = wordEmbeddings.getNDArrayInternal();
@@ -602,9 +668,10 @@ public final class BertInference implements AutoCloseable {
     if (script != null) {
       x = script.run(m, idArray, typeArray, positionArray, groups, packIndex);
     } else {
-      x = embedding(ex, idArray, wordEmbeddings)
-          .add(embedding(ex, positionArray, positionEmbeddings))
-          .add(embedding(ex, typeArray, typeEmbeddings));
+      x =
+          embedding(ex, idArray, wordEmbeddings)
+              .add(embedding(ex, positionArray, positionEmbeddings))
+              .add(embedding(ex, typeArray, typeEmbeddings));
       x = layerNorm(x, embeddingsNormWeight, embeddingsNormBias);
       for (LayerWeights layer : layers) {
         x = layer(x, layer, groups, packIndex);
@@ -612,16 +679,16 @@ public final class BertInference implements AutoCloseable {
     }
 
     return switch (output) {
-      case HIDDEN -> packed ? unpackHidden(m, x, lengths, firstToken, count, seq)
-          : x.reshape(rows, seq, h);
+      case HIDDEN ->
+          packed ? unpackHidden(m, x, lengths, firstToken, count, seq) : x.reshape(rows, seq, h);
       case POOLED_MEAN -> pooledMean(m, x, lengths, mask, packed, count, seq);
       case LOGITS -> logits(m, x, firstToken);
     };
   }
 
   /** The packed hidden states {@code [rows, seq, hidden]}, padding positions zero. */
-  private NDArray unpackHidden(NDManager m, NDArray x, int[] lengths, int[] firstToken, int count,
-      int seq) {
+  private NDArray unpackHidden(
+      NDManager m, NDArray x, int[] lengths, int[] firstToken, int count, int seq) {
     int rows = lengths.length;
     int h = config.hiddenSize();
     // Padding positions read the zero row appended after the real ones.
@@ -632,13 +699,14 @@ public final class BertInference implements AutoCloseable {
       }
     }
     NDArray withZero = x.concat(m.zeros(new Shape(1, h), x.getDataType()));
-    return embedding(x.getNDArrayInternal(), m.create(zeroed, new Shape((long) rows * seq)),
-        withZero).reshape(rows, seq, h);
+    return embedding(
+            x.getNDArrayInternal(), m.create(zeroed, new Shape((long) rows * seq)), withZero)
+        .reshape(rows, seq, h);
   }
 
   /** Mean over each row's real tokens as one {@code [rows, count] x [count, hidden]} product. */
-  private static NDArray pooledMean(NDManager m, NDArray x, int[] lengths, long[] mask,
-      boolean packed, int count, int seq) {
+  private static NDArray pooledMean(
+      NDManager m, NDArray x, int[] lengths, long[] mask, boolean packed, int count, int seq) {
     int rows = lengths.length;
     float[] weights = new float[rows * count];
     int row0 = 0;
@@ -653,14 +721,16 @@ public final class BertInference implements AutoCloseable {
         }
       }
     }
-    NDArray mean = m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32,
-        false));
+    NDArray mean =
+        m.create(weights, new Shape(rows, count)).matMul(x.toType(DataType.FLOAT32, false));
     return l2Normalised(mean);
   }
 
   /** The classifier's logits from each row's [CLS] (position 0 of the row, packed or not). */
   private NDArray logits(NDManager m, NDArray x, int[] firstToken) {
-    if (poolerWeight == null || poolerBias == null || classifierWeight == null
+    if (poolerWeight == null
+        || poolerBias == null
+        || classifierWeight == null
         || classifierBias == null) {
       throw new IllegalStateException("logits need a cross-encoder with a pooler");
     }
@@ -676,23 +746,22 @@ public final class BertInference implements AutoCloseable {
   }
 
   /**
-   * Rows that run attention together, padded to {@code seq}: {@code unpack} gathers their
-   * {@code [rows * seq]} positions from the packed tokens (null: {@code x} is already padded),
-   * {@code mask} is the additive padding mask (null: no padding).
+   * Rows that run attention together, padded to {@code seq}: {@code unpack} gathers their {@code
+   * [rows * seq]} positions from the packed tokens (null: {@code x} is already padded), {@code
+   * mask} is the additive padding mask (null: no padding).
    */
-  record AttentionGroup(int rows, int seq, @Nullable NDArray unpack,
-      @Nullable NDArray mask) {}
+  record AttentionGroup(int rows, int seq, @Nullable NDArray unpack, @Nullable NDArray mask) {}
 
   /**
-   * Splits a packed batch into one or two attention groups. Attention costs rows x seq²; a batch
-   * of one long row and many short ones (a bi-encoder request: the context and its replies) pads
-   * every short row to the long one, so the rows sorted by length are cut where the padded cost is
-   * least, if that saves at least {@value #SPLIT_SAVING}; else one group, padded to the longest
-   * row (not to the batch's length). Fills {@code pack}: for each packed token (row order), its
-   * position in the groups' concatenated {@code [rows * seq]} outputs.
+   * Splits a packed batch into one or two attention groups. Attention costs rows x seq²; a batch of
+   * one long row and many short ones (a bi-encoder request: the context and its replies) pads every
+   * short row to the long one, so the rows sorted by length are cut where the padded cost is least,
+   * if that saves at least {@value #SPLIT_SAVING}; else one group, padded to the longest row (not
+   * to the batch's length). Fills {@code pack}: for each packed token (row order), its position in
+   * the groups' concatenated {@code [rows * seq]} outputs.
    */
-  private List<AttentionGroup> attentionGroups(NDManager m, int[] lengths, int[] firstToken,
-      long[] pack) {
+  private List<AttentionGroup> attentionGroups(
+      NDManager m, int[] lengths, int[] firstToken, long[] pack) {
     int rows = lengths.length;
     Integer[] order = new Integer[rows];
     for (int i = 0; i < rows; i++) {
@@ -739,18 +808,21 @@ public final class BertInference implements AutoCloseable {
           }
         }
       }
-      groups.add(new AttentionGroup(group.size(), seq,
-          m.create(unpack, new Shape(unpack.length)),
-          padded ? maskArray(m, additive, group.size(), seq) : null));
+      groups.add(
+          new AttentionGroup(
+              group.size(),
+              seq,
+              m.create(unpack, new Shape(unpack.length)),
+              padded ? maskArray(m, additive, group.size(), seq) : null));
       offset += unpack.length;
     }
     return groups;
   }
 
   /**
-   * Returns where to cut rows sorted by length into two attention groups, or 0 to keep one: the
-   * cut with the least padded cost (rows x seq² summed over the groups), if it saves at least
-   * {@value #SPLIT_SAVING} of one group's cost.
+   * Returns where to cut rows sorted by length into two attention groups, or 0 to keep one: the cut
+   * with the least padded cost (rows x seq² summed over the groups), if it saves at least {@value
+   * #SPLIT_SAVING} of one group's cost.
    */
   static int splitAt(int[] sortedLengths) {
     int rows = sortedLengths.length;
@@ -769,8 +841,8 @@ public final class BertInference implements AutoCloseable {
     return best <= (1 - SPLIT_SAVING) * whole ? split : 0;
   }
 
-  private NDArray layer(NDArray x, LayerWeights p, List<AttentionGroup> groups,
-      @Nullable NDArray packIndex) {
+  private NDArray layer(
+      NDArray x, LayerWeights p, List<AttentionGroup> groups, @Nullable NDArray packIndex) {
     NDArrayEx ex = x.getNDArrayInternal();
     List<NDArray> projections = new ArrayList<>(p.qkv().size());
     for (Linear linear : p.qkv()) {
@@ -804,8 +876,8 @@ public final class BertInference implements AutoCloseable {
     NDArray k;
     NDArray v;
     if (projections.size() == 1) {
-      NDArray qkv = g.unpack() == null ? projections.get(0)
-          : embedding(ex, g.unpack(), projections.get(0));
+      NDArray qkv =
+          g.unpack() == null ? projections.get(0) : embedding(ex, g.unpack(), projections.get(0));
       // [rows*seq, 3h] -> [3, rows, heads, seq, d]
       NDArray split = qkv.reshape(g.rows(), g.seq(), 3, heads, d).transpose(2, 0, 3, 1, 4);
       q = split.get(0);
@@ -823,13 +895,17 @@ public final class BertInference implements AutoCloseable {
     if (g.mask() != null) {
       scores = scores.addi(g.mask());
     }
-    return scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+    return scores
+        .softmax(-1)
+        .matMul(v)
+        .transpose(0, 2, 1, 3)
         .reshape((long) g.rows() * g.seq(), config.hiddenSize());
   }
 
   private NDArray heads(NDArray projected, AttentionGroup g, NDArrayEx ex) {
     NDArray padded = g.unpack() == null ? projected : embedding(ex, g.unpack(), projected);
-    return padded.reshape(g.rows(), g.seq(), config.numHeads(), config.headSize())
+    return padded
+        .reshape(g.rows(), g.seq(), config.numHeads(), config.headSize())
         .transpose(0, 2, 1, 3);
   }
 
@@ -875,10 +951,11 @@ public final class BertInference implements AutoCloseable {
   /** The "before" row: {@link BertBlock#forward} as training runs it. */
   private NDArray eager(NDManager m, TokenBatch batch, Output output) {
     Shape shape = new Shape(batch.size(), batch.length());
-    NDList inputs = new NDList(
-        m.create(batch.inputIds(), shape),
-        m.create(batch.typeIds(), shape),
-        m.create(batch.attentionMask(), shape));
+    NDList inputs =
+        new NDList(
+            m.create(batch.inputIds(), shape),
+            m.create(batch.typeIds(), shape),
+            m.create(batch.attentionMask(), shape));
     NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), inputs, false);
     return switch (output) {
       case HIDDEN -> out.get(0);

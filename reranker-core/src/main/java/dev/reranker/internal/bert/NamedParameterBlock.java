@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * A DJL block whose parameters are registered directly under their checkpoint names with known
- * shapes, so that import and export are a name lookup. Parameters are filled from a checkpoint
- * with {@link #setWeight}; {@code initialize} draws whatever was not set.
+ * shapes, so that import and export are a name lookup. Parameters are filled from a checkpoint with
+ * {@link #setWeight}; {@code initialize} draws whatever was not set.
  */
 public abstract class NamedParameterBlock extends AbstractBlock {
   private final Map<String, Shape> expectedShapes = new LinkedHashMap<>();

@@ -59,9 +59,9 @@ public final class NativeBert implements EncoderModel {
   }
 
   /**
-   * Builds a model from named weights (HuggingFace names, with or without the {@code bert.}
-   * prefix, LayerNorm {@code gamma/beta} or {@code weight/bias}). Extra tensors (pre-training
-   * heads, buffers) are ignored.
+   * Builds a model from named weights (HuggingFace names, with or without the {@code bert.} prefix,
+   * LayerNorm {@code gamma/beta} or {@code weight/bias}). Extra tensors (pre-training heads,
+   * buffers) are ignored.
    *
    * @param source the file the weights came from, for error messages
    * @throws ModelLoadException naming {@code source} for a missing tensor or a wrong shape
@@ -86,7 +86,11 @@ public final class NativeBert implements EncoderModel {
       if (!t.hasShape(e.getValue().getShape())) {
         throw new ModelLoadException(
             source,
-            "tensor '" + e.getKey() + "' has shape " + t.shapeString() + ", expected "
+            "tensor '"
+                + e.getKey()
+                + "' has shape "
+                + t.shapeString()
+                + ", expected "
                 + shapeString(e.getValue()),
             null);
       }
@@ -95,12 +99,17 @@ public final class NativeBert implements EncoderModel {
   }
 
   /**
-   * Returns a copy of this model whose parameters are stored as {@code dataType} (FLOAT16 for
-   * mixed precision on CUDA), on the same device. This model stays open.
+   * Returns a copy of this model whose parameters are stored as {@code dataType} (FLOAT16 for mixed
+   * precision on CUDA), on the same device. This model stays open.
    */
   public NativeBert withPrecision(DataType dataType) {
-    NativeBert copy = create(new BertBlock(block.config(), block.hasPooler()), weights(),
-        tokenizerJson, model.getNDManager().getDevice(), dataType);
+    NativeBert copy =
+        create(
+            new BertBlock(block.config(), block.hasPooler()),
+            weights(),
+            tokenizerJson,
+            model.getNDManager().getDevice(),
+            dataType);
     copy.calibration = calibration;
     return copy;
   }
@@ -303,17 +312,24 @@ public final class NativeBert implements EncoderModel {
   @Override
   public float[][] logits(TokenBatch batch) {
     if (kind() != ModelKind.CROSS_ENCODER) {
-      throw new IllegalStateException("logits need a cross-encoder, but this model has no classifier");
+      throw new IllegalStateException(
+          "logits need a cross-encoder, but this model has no classifier");
     }
     int labels = labels().size();
-    return run(batch, BertInference.Output.LOGITS, out -> HostArrays.rows(
-        out.toType(DataType.FLOAT32, false).toFloatArray(), batch.size(), labels));
+    return run(
+        batch,
+        BertInference.Output.LOGITS,
+        out ->
+            HostArrays.rows(
+                out.toType(DataType.FLOAT32, false).toFloatArray(), batch.size(), labels));
   }
 
   @Override
   public float[][] embed(TokenBatch batch) {
-    return run(batch, BertInference.Output.POOLED_MEAN, out -> HostArrays.rows(
-        out.toFloatArray(), batch.size(), block.config().hiddenSize()));
+    return run(
+        batch,
+        BertInference.Output.POOLED_MEAN,
+        out -> HostArrays.rows(out.toFloatArray(), batch.size(), block.config().hiddenSize()));
   }
 
   /**
@@ -322,9 +338,13 @@ public final class NativeBert implements EncoderModel {
    * HuggingFace's values for them otherwise: no output depends on them.
    */
   public HostTensor hiddenStates(TokenBatch batch) {
-    return run(batch, BertInference.Output.HIDDEN, out -> new HostTensor(
-        new long[] {batch.size(), batch.length(), block.config().hiddenSize()},
-        out.toType(DataType.FLOAT32, false).toFloatArray()));
+    return run(
+        batch,
+        BertInference.Output.HIDDEN,
+        out ->
+            new HostTensor(
+                new long[] {batch.size(), batch.length(), block.config().hiddenSize()},
+                out.toType(DataType.FLOAT32, false).toFloatArray()));
   }
 
   /**
@@ -352,8 +372,8 @@ public final class NativeBert implements EncoderModel {
   }
 
   /**
-   * Turns the load-time check of the fast forward against the reference on or off (on by
-   * default; see {@link BertInference}). Takes effect when the forward is next built.
+   * Turns the load-time check of the fast forward against the reference on or off (on by default;
+   * see {@link BertInference}). Takes effect when the forward is next built.
    */
   public synchronized void verifyForward(boolean verify) {
     this.verifyForward = verify;
@@ -361,8 +381,8 @@ public final class NativeBert implements EncoderModel {
   }
 
   /**
-   * Builds the inference forward now if it is not built yet (runs its load-time check) and
-   * returns which path it runs.
+   * Builds the inference forward now if it is not built yet (runs its load-time check) and returns
+   * which path it runs.
    */
   public BertInference.Verification prepare() {
     if (closed.get()) {
@@ -374,10 +394,13 @@ public final class NativeBert implements EncoderModel {
   @Override
   public String description() {
     BertConfig c = block.config();
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "native BERT %s (%d layers, hidden %d, %s), %s",
-        kind() == ModelKind.CROSS_ENCODER ? "cross-encoder" : "bi-encoder", c.numLayers(),
-        c.hiddenSize(), dataType().toString().toLowerCase(java.util.Locale.ROOT),
+        kind() == ModelKind.CROSS_ENCODER ? "cross-encoder" : "bi-encoder",
+        c.numLayers(),
+        c.hiddenSize(),
+        dataType().toString().toLowerCase(java.util.Locale.ROOT),
         closed.get() ? "closed" : prepare());
   }
 
@@ -394,7 +417,10 @@ public final class NativeBert implements EncoderModel {
     }
     if (batch.length() > maxPositions()) {
       throw new IllegalArgumentException(
-          "batch length " + batch.length() + " exceeds the model's " + maxPositions()
+          "batch length "
+              + batch.length()
+              + " exceeds the model's "
+              + maxPositions()
               + " positions");
     }
     BertInference forward = inference();

@@ -22,10 +22,10 @@ import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The embeddings and encoder layers of a BERT as one TorchScript method, generated for its
- * config and run by libtorch in one native call: no Java or JNI work between operators, and
- * operators DJL 0.36's eager API does not reach ({@code scaled_dot_product_attention}, PyTorch's
- * fused attention kernel).
+ * The embeddings and encoder layers of a BERT as one TorchScript method, generated for its config
+ * and run by libtorch in one native call: no Java or JNI work between operators, and operators DJL
+ * 0.36's eager API does not reach ({@code scaled_dot_product_attention}, PyTorch's fused attention
+ * kernel).
  *
  * <p>The module is written here, not traced: its source ({@link #source}) is TorchScript text,
  * packed with a minimal pickle of the module object into the zip layout {@code torch.jit.save}
@@ -54,11 +54,11 @@ final class ScriptedLayers implements AutoCloseable {
    * @throws ai.djl.engine.EngineException if libtorch cannot compile or prepack (an operator it
    *     lacks)
    */
-  ScriptedLayers(BertConfig config, double scale, List<NDArray> weights, NDManager manager,
-      boolean oneDnn) {
+  ScriptedLayers(
+      BertConfig config, double scale, List<NDArray> weights, NDManager manager, boolean oneDnn) {
     if (weights.size() != 5 + PER_LAYER * config.numLayers()) {
-      throw new IllegalArgumentException("expected " + (5 + PER_LAYER * config.numLayers())
-          + " weights, got " + weights.size());
+      throw new IllegalArgumentException(
+          "expected " + (5 + PER_LAYER * config.numLayers()) + " weights, got " + weights.size());
     }
     PtNDArray[] list = new PtNDArray[weights.size()];
     for (int i = 0; i < list.length; i++) {
@@ -77,8 +77,8 @@ final class ScriptedLayers implements AutoCloseable {
 
   private static PtSymbolBlock load(String source, NDManager manager) {
     try {
-      return JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive(source)),
-          true, false);
+      return JniUtils.loadModule(
+          (PtNDManager) manager, new ByteArrayInputStream(archive(source)), true, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,15 +90,20 @@ final class ScriptedLayers implements AutoCloseable {
   }
 
   /**
-   * Runs the embeddings and every layer: the last hidden states {@code [tokens, hidden]}, in
-   * {@code ids} order, attached to {@code m}.
+   * Runs the embeddings and every layer: the last hidden states {@code [tokens, hidden]}, in {@code
+   * ids} order, attached to {@code m}.
    *
    * @param ids the tokens' ids {@code [tokens]}, with {@code types} and {@code positions}
    * @param groups the attention groups; their concatenated padded positions, gathered back with
    *     {@code pack} (null: the groups' positions are the tokens themselves)
    */
-  NDArray run(NDManager m, NDArray ids, NDArray types, NDArray positions,
-      List<BertInference.AttentionGroup> groups, @Nullable NDArray pack) {
+  NDArray run(
+      NDManager m,
+      NDArray ids,
+      NDArray types,
+      NDArray positions,
+      List<BertInference.AttentionGroup> groups,
+      @Nullable NDArray pack) {
     List<IValue> owned = new ArrayList<>();
     try {
       PtNDArray[] unpacks = new PtNDArray[groups.size()];
@@ -143,10 +148,13 @@ final class ScriptedLayers implements AutoCloseable {
     String eps = Double.toString(config.layerNormEps());
     String linear = oneDnn ? "ops.mkldnn._linear_pointwise" : "torch.linear";
     String noActivation = oneDnn ? ", \"none\", [], \"\"" : "";
-    String gelu = oneDnn
-        ? "ops.mkldnn._linear_pointwise(x, w[o + 6], w[o + 7], \"gelu\", [], \"none\")"
-        : "torch.gelu(torch.linear(x, w[o + 6], w[o + 7]))";
-    return String.format(Locale.ROOT, """
+    String gelu =
+        oneDnn
+            ? "ops.mkldnn._linear_pointwise(x, w[o + 6], w[o + 7], \"gelu\", [], \"none\")"
+            : "torch.gelu(torch.linear(x, w[o + 6], w[o + 7]))";
+    return String.format(
+        Locale.ROOT,
+        """
         class %1$s(Module):
           __parameters__ = []
           __buffers__ = []
@@ -196,8 +204,18 @@ final class ScriptedLayers implements AutoCloseable {
               else:
                 packed.append(w[j])
             return packed
-        """, NAME, h, eps, config.numLayers(), config.numHeads(),
-        config.headSize(), PER_LAYER, Double.toString(scale), linear, noActivation, gelu,
+        """,
+        NAME,
+        h,
+        eps,
+        config.numLayers(),
+        config.numHeads(),
+        config.headSize(),
+        PER_LAYER,
+        Double.toString(scale),
+        linear,
+        noActivation,
+        gelu,
         oneDnn ? "True" : "False");
   }
 
@@ -218,8 +236,8 @@ final class ScriptedLayers implements AutoCloseable {
   }
 
   /**
-   * Pickle protocol 2 of {@code __torch__.NAME} with {@code training=False} and
-   * {@code _is_full_backward_hook=None}: GLOBAL, EMPTY_TUPLE, NEWOBJ, a dict of the two, BUILD.
+   * Pickle protocol 2 of {@code __torch__.NAME} with {@code training=False} and {@code
+   * _is_full_backward_hook=None}: GLOBAL, EMPTY_TUPLE, NEWOBJ, a dict of the two, BUILD.
    */
   private static byte[] modulePickle() {
     ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes a HuggingFace BERT {@code config.json}.
@@ -63,19 +63,22 @@ public final class HfConfig {
     if (!"bert".equals(modelType)) {
       throw new ModelLoadException(
           file,
-          "unsupported model_type '" + modelType + "': the native encoder reads only 'bert' "
+          "unsupported model_type '"
+              + modelType
+              + "': the native encoder reads only 'bert' "
               + "(export other architectures to TorchScript)",
           null);
     }
     String act = string(json, "hidden_act", file, "gelu");
     if (!act.equals("gelu")) {
-      throw new ModelLoadException(file, "unsupported hidden_act '" + act + "', expected 'gelu'",
-          null);
+      throw new ModelLoadException(
+          file, "unsupported hidden_act '" + act + "', expected 'gelu'", null);
     }
     String positions = string(json, "position_embedding_type", file, "absolute");
     if (!positions.equals("absolute")) {
       throw new ModelLoadException(
-          file, "unsupported position_embedding_type '" + positions + "', expected 'absolute'",
+          file,
+          "unsupported position_embedding_type '" + positions + "', expected 'absolute'",
           null);
     }
 
@@ -92,15 +95,17 @@ public final class HfConfig {
         try {
           byId.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
         } catch (RuntimeException ex) {
-          throw new ModelLoadException(file, "id2label has a non-integer id '" + e.getKey() + "'",
-              ex);
+          throw new ModelLoadException(
+              file, "id2label has a non-integer id '" + e.getKey() + "'", ex);
         }
       }
       int expected = 0;
       for (Map.Entry<Integer, String> e : byId.entrySet()) {
         if (e.getKey() != expected++) {
-          throw new ModelLoadException(file, "id2label ids must be 0.." + (byId.size() - 1)
-              + ", but were " + byId.keySet(), null);
+          throw new ModelLoadException(
+              file,
+              "id2label ids must be 0.." + (byId.size() - 1) + ", but were " + byId.keySet(),
+              null);
         }
         labels.add(e.getValue());
       }
@@ -193,11 +198,15 @@ public final class HfConfig {
     }
     try {
       JsonObject c = e.getAsJsonObject();
-      return Optional.of(
-          new Calibration(c.get("scale").getAsFloat(), c.get("bias").getAsFloat()));
+      return Optional.of(new Calibration(c.get("scale").getAsFloat(), c.get("bias").getAsFloat()));
     } catch (RuntimeException ex) {
-      throw new ModelLoadException(file, "'" + CALIBRATION_KEY
-          + "' must be {\"scale\": positive number, \"bias\": number}, but was " + e, ex);
+      throw new ModelLoadException(
+          file,
+          "'"
+              + CALIBRATION_KEY
+              + "' must be {\"scale\": positive number, \"bias\": number}, but was "
+              + e,
+          ex);
     }
   }
 
@@ -209,8 +218,7 @@ public final class HfConfig {
     return c;
   }
 
-  private static String string(JsonObject json, String key, Path file,
-      @Nullable String fallback) {
+  private static String string(JsonObject json, String key, Path file, @Nullable String fallback) {
     JsonElement e = json.get(key);
     if (e == null || e.isJsonNull()) {
       if (fallback == null) {

@@ -26,8 +26,10 @@ public final class HostArrays {
     LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : block.getDirectParameters().toMap().entrySet()) {
       NDArray a = e.getValue().getArray();
-      out.put(e.getKey(), new HostTensor(a.getShape().getShape(),
-          a.toType(DataType.FLOAT32, false).toFloatArray()));
+      out.put(
+          e.getKey(),
+          new HostTensor(
+              a.getShape().getShape(), a.toType(DataType.FLOAT32, false).toFloatArray()));
     }
     return out;
   }

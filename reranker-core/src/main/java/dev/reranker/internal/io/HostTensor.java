@@ -50,7 +50,9 @@ public record HostTensor(long[] shape, float[] data) {
 
   /** Returns this tensor's transpose; only for rank-2 tensors. */
   public HostTensor transpose2d() {
-    checkArgument(shape.length == 2, "transpose2d needs a rank-2 tensor, but shape was %s",
+    checkArgument(
+        shape.length == 2,
+        "transpose2d needs a rank-2 tensor, but shape was %s",
         Arrays.toString(shape));
     int rows = (int) shape[0];
     int cols = (int) shape[1];
@@ -65,7 +67,9 @@ public record HostTensor(long[] shape, float[] data) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HostTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof HostTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

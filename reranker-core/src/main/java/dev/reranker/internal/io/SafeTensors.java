@@ -176,9 +176,9 @@ public final class SafeTensors {
   /**
    * Writes {@code tensors} as F32 little-endian safetensors, in map order, with {@code
    * __metadata__} {@code {"format":"pt"}} and the header padded with spaces to a multiple of 8
-   * bytes, as the Rust safetensors crate does, so that Python's {@code
-   * safetensors.torch.load_file} and HuggingFace transformers read it. The data goes to a temporary
-   * file in the same folder that then atomically replaces {@code file}.
+   * bytes, as the Rust safetensors crate does, so that Python's {@code safetensors.torch.load_file}
+   * and HuggingFace transformers read it. The data goes to a temporary file in the same folder that
+   * then atomically replaces {@code file}.
    *
    * @param file where to write
    * @param tensors the tensors by name
@@ -370,8 +370,12 @@ public final class SafeTensors {
       if (dtype == null) {
         throw new ModelLoadException(
             file,
-            what + " has unsupported dtype " + abbreviate(dtypeName) + " (supported: "
-                + Arrays.toString(DType.values()) + ")");
+            what
+                + " has unsupported dtype "
+                + abbreviate(dtypeName)
+                + " (supported: "
+                + Arrays.toString(DType.values())
+                + ")");
       }
 
       JsonElement shapeJson = required(file, json, what, "shape");
@@ -410,7 +414,8 @@ public final class SafeTensors {
       if (!offsetsJson.isJsonArray() || offsetsJson.getAsJsonArray().size() != 2) {
         throw corrupt(
             file,
-            what + ": data_offsets must be an array [begin, end], but was "
+            what
+                + ": data_offsets must be an array [begin, end], but was "
                 + abbreviate(offsetsJson));
       }
       long begin = nonNegativeLong(offsetsJson.getAsJsonArray().get(0));
@@ -418,25 +423,42 @@ public final class SafeTensors {
       if (begin < 0 || end < 0) {
         throw corrupt(
             file,
-            what + ": data_offsets must be two non-negative integers, but was "
+            what
+                + ": data_offsets must be two non-negative integers, but was "
                 + abbreviate(offsetsJson));
       }
       if (end < begin) {
-        throw corrupt(
-            file, what + ": data_offsets end " + end + " is before begin " + begin);
+        throw corrupt(file, what + ": data_offsets end " + end + " is before begin " + begin);
       }
       if (end > dataSize) {
         throw corrupt(
             file,
-            what + ": data_offsets [" + begin + ", " + end + "] lie outside the data area of "
-                + dataSize + " bytes (file truncated?)");
+            what
+                + ": data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] lie outside the data area of "
+                + dataSize
+                + " bytes (file truncated?)");
       }
       if (end - begin != expectedBytes) {
         throw corrupt(
             file,
-            what + " with dtype " + dtype + " and shape " + Arrays.toString(shape) + " needs "
-                + expectedBytes + " bytes, but its data_offsets [" + begin + ", " + end
-                + "] span " + (end - begin) + " bytes");
+            what
+                + " with dtype "
+                + dtype
+                + " and shape "
+                + Arrays.toString(shape)
+                + " needs "
+                + expectedBytes
+                + " bytes, but its data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] span "
+                + (end - begin)
+                + " bytes");
       }
       if (dtype.floating && numel > MAX_ARRAY_LENGTH) {
         throw new ModelLoadException(
@@ -449,8 +471,7 @@ public final class SafeTensors {
     return entries;
   }
 
-  private static float[] readData(FileChannel channel, long dataStart, Entry e)
-      throws IOException {
+  private static float[] readData(FileChannel channel, long dataStart, Entry e) throws IOException {
     float[] out = new float[(int) e.numel];
     int size = e.dtype.size;
     long position = dataStart + e.begin;

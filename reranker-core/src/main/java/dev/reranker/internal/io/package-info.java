@@ -1,4 +1,7 @@
-/** Checkpoint formats: safetensors, HuggingFace config.json, half-precision widening. Internal: not API, may change without notice. */
+/**
+ * Checkpoint formats: safetensors, HuggingFace config.json, half-precision widening. Internal: not
+ * API, may change without notice.
+ */
 @NullMarked
 package dev.reranker.internal.io;
 

@@ -26,9 +26,9 @@ import java.util.List;
  * <p>Input: {@code (contextIds, contextMask, contextIdsReversed, replyIds, replyMask,
  * replyIdsReversed)}, int64 {@code [batch, length]}, right-padded; the reversed ids hold each row's
  * real tokens in reverse order, padded on the right as well. The backward LSTM runs forward over
- * the reversed rows: libtorch's bidirectional LSTM would read the padding first on padded rows,
- * and DJL exposes no packed sequences. Max pooling ignores token order, so the backward outputs
- * need no un-reversing. Output: {@code (logits [batch, labels], c [batch, 2h], r [batch, 2h])}.
+ * the reversed rows: libtorch's bidirectional LSTM would read the padding first on padded rows, and
+ * DJL exposes no packed sequences. Max pooling ignores token order, so the backward outputs need no
+ * un-reversing. Output: {@code (logits [batch, labels], c [batch, 2h], r [batch, 2h])}.
  */
 public final class QaLstmBlock extends NamedParameterBlock {
   private static final float MASKED = -1e4f;
@@ -44,8 +44,8 @@ public final class QaLstmBlock extends NamedParameterBlock {
   private final Parameter classifierBias;
 
   /** One direction of one LSTM: PyTorch's flat weight order for {@code torch::lstm}. */
-  private record Direction(Parameter weightIh, Parameter weightHh, Parameter biasIh,
-      Parameter biasHh) {}
+  private record Direction(
+      Parameter weightIh, Parameter weightHh, Parameter biasIh, Parameter biasHh) {}
 
   private record Lstm(Direction forward, Direction backward) {}
 
@@ -108,21 +108,23 @@ public final class QaLstmBlock extends NamedParameterBlock {
     NDArray c = encode(ps, context, inputs.get(0), inputs.get(1), inputs.get(2), training);
     NDArray r = encode(ps, reply, inputs.get(3), inputs.get(4), inputs.get(5), training);
     NDArray features = NDArrays.concat(new NDList(c, r, c.mul(r), c.sub(r).abs()), 1);
-    NDArray hidden = linear(ps, dropout(features, training), mlpWeight, mlpBias, training)
-        .getNDArrayInternal().relu();
+    NDArray hidden =
+        linear(ps, dropout(features, training), mlpWeight, mlpBias, training)
+            .getNDArrayInternal()
+            .relu();
     NDArray logits =
         linear(ps, dropout(hidden, training), classifierWeight, classifierBias, training);
     return new NDList(logits, c, r);
   }
 
-  private NDArray encode(ParameterStore ps, Lstm lstm, NDArray ids, NDArray mask,
-      NDArray reversed, boolean training) {
+  private NDArray encode(
+      ParameterStore ps, Lstm lstm, NDArray ids, NDArray mask, NDArray reversed, boolean training) {
     NDArray table = ps.getValue(embeddings, ids.getDevice(), training);
     NDArrayEx ex = ids.getNDArrayInternal();
-    NDArray forward = dropout(
-        ex.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(), training);
-    NDArray backward = dropout(
-        ex.embedding(reversed, table, SparseFormat.DENSE).singletonOrThrow(), training);
+    NDArray forward =
+        dropout(ex.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(), training);
+    NDArray backward =
+        dropout(ex.embedding(reversed, table, SparseFormat.DENSE).singletonOrThrow(), training);
     // 0 on real tokens, -1e4 on padding: padding never wins the max.
     NDArray maskAdd = mask.toType(DataType.FLOAT32, false).sub(1).mul(-MASKED).expandDims(2);
     NDArray f = run(ps, lstm.forward, forward, training).add(maskAdd).max(new int[] {1});
@@ -133,11 +135,12 @@ public final class QaLstmBlock extends NamedParameterBlock {
   private NDArray run(ParameterStore ps, Direction d, NDArray input, boolean training) {
     NDManager manager = input.getManager();
     Shape state = new Shape(1, input.getShape().get(0), config.hiddenSize());
-    NDList weights = new NDList(
-        ps.getValue(d.weightIh, input.getDevice(), training),
-        ps.getValue(d.weightHh, input.getDevice(), training),
-        ps.getValue(d.biasIh, input.getDevice(), training),
-        ps.getValue(d.biasHh, input.getDevice(), training));
+    NDList weights =
+        new NDList(
+            ps.getValue(d.weightIh, input.getDevice(), training),
+            ps.getValue(d.weightHh, input.getDevice(), training),
+            ps.getValue(d.biasIh, input.getDevice(), training),
+            ps.getValue(d.biasHh, input.getDevice(), training));
     if (!training) {
       // Inference runs in float64: libtorch's float32 LSTM without autograd goes to oneDNN's JIT
       // inference kernel (brgemm), whose result depends on the CPU: on an AVX2-only machine its
@@ -149,17 +152,37 @@ public final class QaLstmBlock extends NamedParameterBlock {
         wide.add(w.toType(DataType.FLOAT64, false));
       }
       NDArray in = input.toType(DataType.FLOAT64, false);
-      NDList out = in.getNDArrayInternal().lstm(
-          in,
-          new NDList(manager.zeros(state, DataType.FLOAT64), manager.zeros(state, DataType.FLOAT64)),
-          wide, true, 1, 0.0, false, false, true);
+      NDList out =
+          in.getNDArrayInternal()
+              .lstm(
+                  in,
+                  new NDList(
+                      manager.zeros(state, DataType.FLOAT64),
+                      manager.zeros(state, DataType.FLOAT64)),
+                  wide,
+                  true,
+                  1,
+                  0.0,
+                  false,
+                  false,
+                  true);
       return out.get(0).toType(input.getDataType(), false);
     }
-    NDList out = input.getNDArrayInternal().lstm(
-        input,
-        new NDList(manager.zeros(state, input.getDataType()),
-            manager.zeros(state, input.getDataType())),
-        weights, true, 1, 0.0, true, false, true);
+    NDList out =
+        input
+            .getNDArrayInternal()
+            .lstm(
+                input,
+                new NDList(
+                    manager.zeros(state, input.getDataType()),
+                    manager.zeros(state, input.getDataType())),
+                weights,
+                true,
+                1,
+                0.0,
+                true,
+                false,
+                true);
     return out.get(0);
   }
 

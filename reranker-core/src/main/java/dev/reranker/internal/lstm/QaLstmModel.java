@@ -50,12 +50,13 @@ import org.jspecify.annotations.Nullable;
  * alone. So the trainer, the pair encoder and {@code Reranker} treat it as any cross-encoder.
  *
  * <p>Saved as a checkpoint folder: {@code config.json} with {@code model_type} {@value
- * #MODEL_TYPE}, the sizes, {@code id2label} and the calibration; float32 {@code
- * model.safetensors} in PyTorch names; {@code tokenizer.json}. This is the serving half: {@code
+ * #MODEL_TYPE}, the sizes, {@code id2label} and the calibration; float32 {@code model.safetensors}
+ * in PyTorch names; {@code tokenizer.json}. This is the serving half: {@code
  * RerankerModel.checkpoint} loads it here; the trainer (reranker-training) wraps it to train it.
  */
 public final class QaLstmModel implements EncoderModel {
   public static final String MODEL_TYPE = "qa-lstm-dual-encoder";
+
   /** The longest pair sequence the baseline takes: the LSTMs have no limit, the encoder does. */
   public static final int MAX_POSITIONS = 512;
 
@@ -76,8 +77,8 @@ public final class QaLstmModel implements EncoderModel {
    * by 0.1, LSTM and Linear weights U(-1/sqrt(fan), 1/sqrt(fan)); deterministic for a seed. The
    * trainer starts the baseline from here; tests and benchmarks serve it as it is.
    */
-  public static QaLstmModel random(BaselineConfig config, List<String> labels,
-      String tokenizerJson, long seed, Device device) {
+  public static QaLstmModel random(
+      BaselineConfig config, List<String> labels, String tokenizerJson, long seed, Device device) {
     QaLstmBlock block = new QaLstmBlock(config, labels);
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, HostTensor> weights = new LinkedHashMap<>();
@@ -90,8 +91,10 @@ public final class QaLstmModel implements EncoderModel {
           data[i] = (float) (0.1 * gaussian(random));
         }
       } else {
-        double fan = name.contains("_encoder.") ? config.hiddenSize()
-            : name.startsWith("mlp.") ? 8.0 * config.hiddenSize() : config.mlpHiddenSize();
+        double fan =
+            name.contains("_encoder.")
+                ? config.hiddenSize()
+                : name.startsWith("mlp.") ? 8.0 * config.hiddenSize() : config.mlpHiddenSize();
         double bound = 1 / Math.sqrt(fan);
         for (int i = 0; i < data.length; i++) {
           data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
@@ -108,15 +111,16 @@ public final class QaLstmModel implements EncoderModel {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  private static QaLstmModel create(QaLstmBlock block, Map<String, HostTensor> weights,
-      String tokenizerJson, Device device) {
+  private static QaLstmModel create(
+      QaLstmBlock block, Map<String, HostTensor> weights, String tokenizerJson, Device device) {
     DjlRuntime.ensureOffline();
     Model model = Model.newInstance("qa-lstm", device, "PyTorch");
     try {
       NDManager manager = model.getNDManager();
       for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
-        HostTensor w = java.util.Objects.requireNonNull(weights.get(e.getKey()),
-            () -> "no weights for " + e.getKey());
+        HostTensor w =
+            java.util.Objects.requireNonNull(
+                weights.get(e.getKey()), () -> "no weights for " + e.getKey());
         block.setWeight(e.getKey(), manager.create(w.data(), e.getValue()));
       }
       model.setBlock(block);
@@ -135,7 +139,8 @@ public final class QaLstmModel implements EncoderModel {
     }
     try {
       JsonElement json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-      return json.isJsonObject() && json.getAsJsonObject().has("model_type")
+      return json.isJsonObject()
+          && json.getAsJsonObject().has("model_type")
           && MODEL_TYPE.equals(json.getAsJsonObject().get("model_type").getAsString());
     } catch (IOException | RuntimeException e) {
       return false; // let the BERT loader name the problem
@@ -151,28 +156,37 @@ public final class QaLstmModel implements EncoderModel {
     Path configFile = dir.resolve(NativeBert.CONFIG_FILE);
     JsonObject json;
     try {
-      json = JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      json =
+          JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+              .getAsJsonObject();
     } catch (IOException | RuntimeException e) {
       throw new ModelLoadException(configFile, "cannot read: " + e.getMessage(), e);
     }
     BaselineConfig config;
     List<String> labels = new ArrayList<>();
     try {
-      config = new BaselineConfig(
-          json.get("vocab_size").getAsInt(),
-          json.get("embedding_dim").getAsInt(),
-          json.get("hidden_size").getAsInt(),
-          json.get("mlp_hidden_size").getAsInt(),
-          json.has("dropout") ? json.get("dropout").getAsFloat() : 0f);
+      config =
+          new BaselineConfig(
+              json.get("vocab_size").getAsInt(),
+              json.get("embedding_dim").getAsInt(),
+              json.get("hidden_size").getAsInt(),
+              json.get("mlp_hidden_size").getAsInt(),
+              json.has("dropout") ? json.get("dropout").getAsFloat() : 0f);
       TreeMap<Integer, String> byId = new TreeMap<>();
       for (Map.Entry<String, JsonElement> e : json.getAsJsonObject("id2label").entrySet()) {
         byId.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
       }
       labels.addAll(byId.values());
     } catch (RuntimeException e) {
-      throw new ModelLoadException(configFile, "not a " + MODEL_TYPE + " config: missing or bad "
-          + "vocab_size, embedding_dim, hidden_size, mlp_hidden_size or id2label (" + e + ")", e);
+      throw new ModelLoadException(
+          configFile,
+          "not a "
+              + MODEL_TYPE
+              + " config: missing or bad "
+              + "vocab_size, embedding_dim, hidden_size, mlp_hidden_size or id2label ("
+              + e
+              + ")",
+          e);
     }
     if (labels.isEmpty()) {
       throw new ModelLoadException(configFile, "id2label is empty", null);
@@ -187,8 +201,15 @@ public final class QaLstmModel implements EncoderModel {
         throw new ModelLoadException(weightsFile, "missing tensor '" + e.getKey() + "'", null);
       }
       if (!t.hasShape(e.getValue().getShape())) {
-        throw new ModelLoadException(weightsFile, "tensor '" + e.getKey() + "' has shape "
-            + t.shapeString() + ", expected " + Arrays.toString(e.getValue().getShape()), null);
+        throw new ModelLoadException(
+            weightsFile,
+            "tensor '"
+                + e.getKey()
+                + "' has shape "
+                + t.shapeString()
+                + ", expected "
+                + Arrays.toString(e.getValue().getShape()),
+            null);
       }
     }
     String tokenizer = NativeBert.readTokenizer(dir.resolve(NativeBert.TOKENIZER_FILE));
@@ -208,8 +229,15 @@ public final class QaLstmModel implements EncoderModel {
   }
 
   /** The two segments of a pair batch, right-padded, with reversed copies. */
-  record Segments(int size, int contextLength, long[] context, long[] contextMask,
-      long[] contextReversed, int replyLength, long[] reply, long[] replyMask,
+  record Segments(
+      int size,
+      int contextLength,
+      long[] context,
+      long[] contextMask,
+      long[] contextReversed,
+      int replyLength,
+      long[] reply,
+      long[] replyMask,
       long[] replyReversed) {}
 
   /** Splits each {@code [CLS] context [SEP] reply [SEP]} row into its two segments. */
@@ -232,10 +260,14 @@ public final class QaLstmModel implements EncoderModel {
       }
       long[] ids = batch.inputIds();
       // type 0: [CLS] context [SEP]; type 1: reply [SEP]
-      contexts[row] = firstReply >= 3 ? Arrays.copyOfRange(ids, at + 1, at + firstReply - 1)
-          : new long[] {ids[at + Math.max(0, firstReply - 1)]};
-      replies[row] = n - firstReply >= 2 ? Arrays.copyOfRange(ids, at + firstReply, at + n - 1)
-          : new long[] {ids[at + n - 1]};
+      contexts[row] =
+          firstReply >= 3
+              ? Arrays.copyOfRange(ids, at + 1, at + firstReply - 1)
+              : new long[] {ids[at + Math.max(0, firstReply - 1)]};
+      replies[row] =
+          n - firstReply >= 2
+              ? Arrays.copyOfRange(ids, at + firstReply, at + n - 1)
+              : new long[] {ids[at + n - 1]};
       maxContext = Math.max(maxContext, contexts[row].length);
       maxReply = Math.max(maxReply, replies[row].length);
     }
@@ -268,9 +300,11 @@ public final class QaLstmModel implements EncoderModel {
     Shape c = new Shape(s.size(), s.contextLength());
     Shape r = new Shape(s.size(), s.replyLength());
     return new NDList(
-        manager.create(s.context(), c), manager.create(s.contextMask(), c),
+        manager.create(s.context(), c),
+        manager.create(s.contextMask(), c),
         manager.create(s.contextReversed(), c),
-        manager.create(s.reply(), r), manager.create(s.replyMask(), r),
+        manager.create(s.reply(), r),
+        manager.create(s.replyMask(), r),
         manager.create(s.replyReversed(), r));
   }
 
@@ -320,7 +354,10 @@ public final class QaLstmModel implements EncoderModel {
     }
     if (batch.length() > MAX_POSITIONS) {
       throw new IllegalArgumentException(
-          "batch length " + batch.length() + " exceeds the model's " + MAX_POSITIONS
+          "batch length "
+              + batch.length()
+              + " exceeds the model's "
+              + MAX_POSITIONS
               + " positions");
     }
     JniUtils.setGradMode(false); // thread-local in libtorch: no autograd graph for inference
@@ -402,11 +439,12 @@ public final class QaLstmModel implements EncoderModel {
     try {
       Files.createDirectories(directory);
       SafeTensors.write(directory.resolve(NativeBert.WEIGHTS_FILE), weights());
-      Files.writeString(directory.resolve(NativeBert.CONFIG_FILE),
+      Files.writeString(
+          directory.resolve(NativeBert.CONFIG_FILE),
           new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n",
           StandardCharsets.UTF_8);
-      Files.writeString(directory.resolve(NativeBert.TOKENIZER_FILE), tokenizerJson,
-          StandardCharsets.UTF_8);
+      Files.writeString(
+          directory.resolve(NativeBert.TOKENIZER_FILE), tokenizerJson, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ModelLoadException(directory, "cannot save: " + e.getMessage(), e);
     }
@@ -422,9 +460,14 @@ public final class QaLstmModel implements EncoderModel {
   @Override
   public String toString() {
     BaselineConfig c = block.config();
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "QA-LSTM baseline (embeddings %dx%d, BiLSTM %d, MLP %d, %.1fM parameters, labels %s)",
-        c.vocabSize(), c.embeddingDim(), c.hiddenSize(), c.mlpHiddenSize(),
-        parameterCount() / 1e6, block.labels());
+        c.vocabSize(),
+        c.embeddingDim(),
+        c.hiddenSize(),
+        c.mlpHiddenSize(),
+        parameterCount() / 1e6,
+        block.labels());
   }
 }

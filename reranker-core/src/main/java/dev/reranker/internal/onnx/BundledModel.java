@@ -31,7 +31,8 @@ public final class BundledModel {
   public static NativeBert load(Device device) {
     Map<String, HostTensor> weights;
     try (InputStream in = open(ONNX_RESOURCE)) {
-      weights = OnnxBertImporter.read(new BufferedInputStream(in, 1 << 20), resource(ONNX_RESOURCE));
+      weights =
+          OnnxBertImporter.read(new BufferedInputStream(in, 1 << 20), resource(ONNX_RESOURCE));
     } catch (IOException e) {
       throw new ModelLoadException(resource(ONNX_RESOURCE), "cannot read: " + e.getMessage(), e);
     }
@@ -49,8 +50,8 @@ public final class BundledModel {
     try (InputStream in = open(TOKENIZER_RESOURCE)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ModelLoadException(resource(TOKENIZER_RESOURCE), "cannot read: " + e.getMessage(),
-          e);
+      throw new ModelLoadException(
+          resource(TOKENIZER_RESOURCE), "cannot read: " + e.getMessage(), e);
     }
   }
 

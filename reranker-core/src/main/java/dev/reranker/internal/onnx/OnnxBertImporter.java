@@ -13,15 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.jspecify.annotations.Nullable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the weights of a BERT exported to ONNX by {@code torch.onnx.export} (as sentence-transformers
- * models are) and names them as HuggingFace does.
+ * Reads the weights of a BERT exported to ONNX by {@code torch.onnx.export} (as
+ * sentence-transformers models are) and names them as HuggingFace does.
  *
  * <p>Named initializers ({@code embeddings.word_embeddings.weight}, every {@code .bias}, every
  * LayerNorm) keep their names. The exporter strips the names of Linear weights: they appear as
@@ -81,8 +81,11 @@ public final class OnnxBertImporter {
       if (biasName == null) {
         throw new ModelLoadException(
             source,
-            "cannot name Linear weight '" + weight.getName() + "': its MatMul output "
-                + node.getOutput(0) + " is not added to a named .bias initializer",
+            "cannot name Linear weight '"
+                + weight.getName()
+                + "': its MatMul output "
+                + node.getOutput(0)
+                + " is not added to a named .bias initializer",
             null);
       }
       String name = biasName.substring(0, biasName.length() - ".bias".length()) + ".weight";
@@ -185,8 +188,7 @@ public final class OnnxBertImporter {
     if (raw.size() != expected) {
       throw new ModelLoadException(
           source,
-          "tensor '" + t.getName() + "' has " + raw.size() + " bytes of data, expected "
-              + expected,
+          "tensor '" + t.getName() + "' has " + raw.size() + " bytes of data, expected " + expected,
           null);
     }
   }

@@ -19,11 +19,11 @@ public record QueuedPair(Scorer.Pair pair, @Nullable EncodedPair encoded) {
   }
 
   /**
-   * Returns the grouping length for a bi-encoder: its context's. A bi-encoder embeds each
-   * context once per batch for all the batch's pairs that share it, and packs tokens so that
-   * replies cost no padding; grouping by the pair length would scatter one request's pairs over
-   * several batches and embed its context in each, while this key keeps a request's pairs
-   * together (the sort is stable) and still groups contexts of similar length.
+   * Returns the grouping length for a bi-encoder: its context's. A bi-encoder embeds each context
+   * once per batch for all the batch's pairs that share it, and packs tokens so that replies cost
+   * no padding; grouping by the pair length would scatter one request's pairs over several batches
+   * and embed its context in each, while this key keeps a request's pairs together (the sort is
+   * stable) and still groups contexts of similar length.
    */
   public int contextLength() {
     return encoded != null ? encoded.contextKeep() : length();

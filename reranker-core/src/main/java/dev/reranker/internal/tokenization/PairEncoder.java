@@ -30,10 +30,10 @@ import org.jspecify.annotations.Nullable;
  * bi-encoder was trained on plain text, and BERT's WordPiece never joins tokens across spaces, so
  * the result equals tokenizing each part alone.
  *
- * <p>Cross-encoder sequence: {@code [CLS] context [SEP] reply [SEP]}, token types 0 then 1, at
- * most {@code maxSeqLen} tokens. The reply keeps up to {@code maxReplyTokens} tokens, or more when
- * the context leaves room; the context keeps its newest tokens (left truncation), so persona
- * facts go first, then the oldest turns. A non-empty context keeps at least one token.
+ * <p>Cross-encoder sequence: {@code [CLS] context [SEP] reply [SEP]}, token types 0 then 1, at most
+ * {@code maxSeqLen} tokens. The reply keeps up to {@code maxReplyTokens} tokens, or more when the
+ * context leaves room; the context keeps its newest tokens (left truncation), so persona facts go
+ * first, then the oldest turns. A non-empty context keeps at least one token.
  *
  * <p>Bi-encoder sequences: {@code [CLS] context [SEP]} (newest {@code maxSeqLen - 2} tokens) and
  * {@code [CLS] reply [SEP]} (first {@code maxSeqLen - 2} tokens), embedded separately.
@@ -80,11 +80,13 @@ public final class PairEncoder implements AutoCloseable {
       boolean fastTokenizer) {
     this.fixedPadding = fixedPadding;
     checkArgument(maxSeqLen >= 5, "maxSeqLen must be at least 5, but was %s", maxSeqLen);
-    checkArgument(maxReplyTokens >= 1, "maxReplyTokens must be positive, but was %s",
-        maxReplyTokens);
-    replyBudgetError(maxSeqLen, maxReplyTokens).ifPresent(message -> {
-      throw new IllegalArgumentException(message);
-    });
+    checkArgument(
+        maxReplyTokens >= 1, "maxReplyTokens must be positive, but was %s", maxReplyTokens);
+    replyBudgetError(maxSeqLen, maxReplyTokens)
+        .ifPresent(
+            message -> {
+              throw new IllegalArgumentException(message);
+            });
     Map<String, Long> special = specialTokens(tokenizerJson); // has all three, or it threw
     this.cls = java.util.Objects.requireNonNull(special.get("[CLS]"));
     this.sep = java.util.Objects.requireNonNull(special.get("[SEP]"));
@@ -98,8 +100,8 @@ public final class PairEncoder implements AutoCloseable {
 
   /**
    * The one home of the reply-budget rule: a pair is {@code [CLS] context [SEP] reply [SEP]}, so
-   * the reply's budget must leave at least one token of context, {@code maxReplyTokens <=
-   * maxSeqLen - 4}. Callers throw the exception their own contract names.
+   * the reply's budget must leave at least one token of context, {@code maxReplyTokens <= maxSeqLen
+   * - 4}. Callers throw the exception their own contract names.
    *
    * @return the message naming both values when the rule is broken, else empty
    */
@@ -107,9 +109,13 @@ public final class PairEncoder implements AutoCloseable {
     if (maxReplyTokens <= maxSeqLen - 4) {
       return Optional.empty();
     }
-    return Optional.of(String.format(Locale.ROOT,
-        "maxReplyTokens (%d) must leave room for the context: at most maxSeqLen (%d) - 4 = %d",
-        maxReplyTokens, maxSeqLen, maxSeqLen - 4));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "maxReplyTokens (%d) must leave room for the context: at most maxSeqLen (%d) - 4 = %d",
+            maxReplyTokens,
+            maxSeqLen,
+            maxSeqLen - 4));
   }
 
   private static Map<String, Long> specialTokens(String json) {
@@ -137,7 +143,8 @@ public final class PairEncoder implements AutoCloseable {
     for (String token : List.of("[CLS]", "[SEP]", "[PAD]")) {
       if (!found.containsKey(token)) {
         throw new ModelLoadException(
-            "tokenizer.json", "no " + token + " token: the pair encoder needs a BERT tokenizer",
+            "tokenizer.json",
+            "no " + token + " token: the pair encoder needs a BERT tokenizer",
             null);
       }
     }
@@ -192,12 +199,11 @@ public final class PairEncoder implements AutoCloseable {
   EncodedPair truncate(long[] context, long[] reply) {
     if (kind == ModelKind.BI_ENCODER) {
       int room = maxSeqLen - 2;
-      return new EncodedPair(context, Math.min(context.length, room), reply,
-          Math.min(reply.length, room));
+      return new EncodedPair(
+          context, Math.min(context.length, room), reply, Math.min(reply.length, room));
     }
     int available = maxSeqLen - 3;
-    int replyKeep =
-        Math.min(reply.length, Math.max(maxReplyTokens, available - context.length));
+    int replyKeep = Math.min(reply.length, Math.max(maxReplyTokens, available - context.length));
     int contextKeep = Math.min(context.length, available - replyKeep);
     return new EncodedPair(context, contextKeep, reply, replyKeep);
   }
@@ -244,8 +250,7 @@ public final class PairEncoder implements AutoCloseable {
       EncodedPair p = pairs.get(row);
       int at = row * length;
       ids[at++] = cls;
-      System.arraycopy(p.context(), p.context().length - p.contextKeep(), ids, at,
-          p.contextKeep());
+      System.arraycopy(p.context(), p.context().length - p.contextKeep(), ids, at, p.contextKeep());
       at += p.contextKeep();
       ids[at++] = sep;
       int replyStart = at;
@@ -259,8 +264,8 @@ public final class PairEncoder implements AutoCloseable {
   }
 
   /**
-   * Builds the bi-encoder batch: first every distinct context (by identity) of {@code pairs},
-   * then every reply, each {@code [CLS] tokens [SEP]}.
+   * Builds the bi-encoder batch: first every distinct context (by identity) of {@code pairs}, then
+   * every reply, each {@code [CLS] tokens [SEP]}.
    *
    * @return the batch, and for each pair the row of its context
    */
@@ -302,8 +307,8 @@ public final class PairEncoder implements AutoCloseable {
       ids[at + 1 + r[1]] = sep;
       java.util.Arrays.fill(mask, at, at + r[1] + 2, 1L);
     }
-    return new BiBatch(new TokenBatch(size, length, ids, new long[size * length], mask),
-        contexts, rowOfContext);
+    return new BiBatch(
+        new TokenBatch(size, length, ids, new long[size * length], mask), contexts, rowOfContext);
   }
 
   /**

@@ -28,23 +28,23 @@ import org.jspecify.annotations.Nullable;
  * <p>Rust behaviour reproduced on purpose, where Java's own Unicode data would differ:
  *
  * <ul>
- *   <li>Control, format and punctuation tests and the non-spacing-mark test use the old tables
- *       of the {@code unicode_categories} crate (Unicode 8 data: U+08E2 and U+13430 are not
- *       removed, U+166D and U+111C9 are punctuation, marks added later are not stripped, and
- *       unassigned code points are kept); NFD uses those of {@code
- *       unicode-normalization-alignments} (Unicode 10 combining classes; U+11938 does not
- *       decompose). {@link UnicodeTables} holds that data, extracted from the native library by
- *       encoding every code point under each normalizer setting.
+ *   <li>Control, format and punctuation tests and the non-spacing-mark test use the old tables of
+ *       the {@code unicode_categories} crate (Unicode 8 data: U+08E2 and U+13430 are not removed,
+ *       U+166D and U+111C9 are punctuation, marks added later are not stripped, and unassigned code
+ *       points are kept); NFD uses those of {@code unicode-normalization-alignments} (Unicode 10
+ *       combining classes; U+11938 does not decompose). {@link UnicodeTables} holds that data,
+ *       extracted from the native library by encoding every code point under each normalizer
+ *       setting.
  *   <li>Lowercasing is Rust's per-char {@code char::to_lowercase} (Unicode 16): capital sigma is
  *       always U+03C3 (no final form), letters newer than Java 17's Unicode 13 are mapped, and
  *       U+0130 becomes "i" plus U+0307 (this shows only without accent stripping, whose NFD has
  *       already turned it into "I" and a dropped U+0307).
  *   <li>Whitespace is Rust's {@code char::is_whitespace} (White_Space), and clean text drops
- *       U+0000, U+FFFD and Cc/Cf/Co before mapping whitespace, so U+000B, U+000C and U+0085
- *       vanish instead of separating words.
+ *       U+0000, U+FFFD and Cc/Cf/Co before mapping whitespace, so U+000B, U+000C and U+0085 vanish
+ *       instead of separating words.
  *   <li>A string with a lone surrogate crosses JNI as modified UTF-8 that the native side decodes
- *       lossily: every UTF-16 surrogate unit (paired ones included) becomes three U+FFFD and
- *       every U+0000 two, which clean text then drops.
+ *       lossily: every UTF-16 surrogate unit (paired ones included) becomes three U+FFFD and every
+ *       U+0000 two, which clean text then drops.
  * </ul>
  *
  * <p>Immutable and thread-safe; per-thread scratch buffers keep {@link #encode} allocation-light.
@@ -58,30 +58,42 @@ public final class WordPieceTokenizer {
   private final boolean lowercase;
   private final int maxInputCharsPerWord;
   private final long unkId;
+
   /** The whole vocabulary: the first piece of a word is looked up as is. */
   private final VocabTable words;
+
   /** Vocabulary entries that start with the continuing prefix, keyed without it. */
   private final VocabTable continuations;
+
   /** Special added tokens, longest first, so the first match at a position is the longest. */
   private final String[] specials;
+
   private final long[] specialIds;
   private final BitSet specialFirstChars;
 
-  private WordPieceTokenizer(boolean cleanText, boolean handleChineseChars, boolean stripAccents,
-      boolean lowercase, int maxInputCharsPerWord, Map<String, Integer> vocab, String unkToken,
-      String prefix, List<Map.Entry<String, Integer>> specialTokens) {
+  private WordPieceTokenizer(
+      boolean cleanText,
+      boolean handleChineseChars,
+      boolean stripAccents,
+      boolean lowercase,
+      int maxInputCharsPerWord,
+      Map<String, Integer> vocab,
+      String unkToken,
+      String prefix,
+      List<Map.Entry<String, Integer>> specialTokens) {
     this.cleanText = cleanText;
     this.handleChineseChars = handleChineseChars;
     this.stripAccents = stripAccents;
     this.lowercase = lowercase;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
-    this.unkId = java.util.Objects.requireNonNull(vocab.get(unkToken),
-        () -> "the vocabulary has no unknown token " + unkToken);
+    this.unkId =
+        java.util.Objects.requireNonNull(
+            vocab.get(unkToken), () -> "the vocabulary has no unknown token " + unkToken);
     this.words = new VocabTable(vocab, "");
     this.continuations = new VocabTable(vocab, prefix);
     List<Map.Entry<String, Integer>> sorted = new ArrayList<>(specialTokens);
-    sorted.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getKey().length())
-        .reversed());
+    sorted.sort(
+        Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getKey().length()).reversed());
     this.specials = new String[sorted.size()];
     this.specialIds = new long[sorted.size()];
     this.specialFirstChars = new BitSet();
@@ -120,7 +132,9 @@ public final class WordPieceTokenizer {
     JsonObject normalizer = object(root, "normalizer");
     JsonObject preTokenizer = object(root, "pre_tokenizer");
     JsonObject model = object(root, "model");
-    if (normalizer == null || preTokenizer == null || model == null
+    if (normalizer == null
+        || preTokenizer == null
+        || model == null
         || !"BertNormalizer".equals(string(normalizer, "type"))
         || !"BertPreTokenizer".equals(string(preTokenizer, "type"))
         || preTokenizer.size() != 1
@@ -172,8 +186,11 @@ public final class WordPieceTokenizer {
         String content = string(t, "content");
         // Non-special or normalized tokens would need matching after normalization, and
         // single_word/lstrip/rstrip change the split: leave those to the Rust tokenizer.
-        if (content == null || content.isEmpty() || hasLoneSurrogate(content)
-            || !isInt(t.get("id")) || t.get("id").getAsInt() < 0
+        if (content == null
+            || content.isEmpty()
+            || hasLoneSurrogate(content)
+            || !isInt(t.get("id"))
+            || t.get("id").getAsInt() < 0
             || !Boolean.TRUE.equals(bool(t, "special"))
             || !Boolean.FALSE.equals(bool(t, "normalized"))
             || Boolean.TRUE.equals(bool(t, "single_word"))
@@ -184,8 +201,8 @@ public final class WordPieceTokenizer {
         specialTokens.add(Map.entry(content, t.get("id").getAsInt()));
       }
     }
-    return new WordPieceTokenizer(clean, chinese, strip, lower, maxChars.getAsInt(), vocab, unk,
-        prefix, specialTokens);
+    return new WordPieceTokenizer(
+        clean, chinese, strip, lower, maxChars.getAsInt(), vocab, unk, prefix, specialTokens);
   }
 
   private static @Nullable JsonObject object(JsonObject o, String name) {
@@ -196,13 +213,15 @@ public final class WordPieceTokenizer {
   private static @Nullable String string(JsonObject o, String name) {
     JsonElement e = o.get(name);
     return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
-        ? e.getAsString() : null;
+        ? e.getAsString()
+        : null;
   }
 
   private static @Nullable Boolean bool(JsonObject o, String name) {
     JsonElement e = o.get(name);
     return (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean())
-        ? Boolean.valueOf(e.getAsBoolean()) : null;
+        ? Boolean.valueOf(e.getAsBoolean())
+        : null;
   }
 
   private static boolean isInt(@Nullable JsonElement e) {
@@ -282,7 +301,8 @@ public final class WordPieceTokenizer {
       }
       int cp = text.charAt(i++);
       if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
-        if (cp > Character.MAX_HIGH_SURROGATE || i >= to
+        if (cp > Character.MAX_HIGH_SURROGATE
+            || i >= to
             || !Character.isLowSurrogate(text.charAt(i))) {
           return false;
         }
@@ -450,7 +470,8 @@ public final class WordPieceTokenizer {
   private static boolean hasLoneSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
@@ -547,7 +568,8 @@ public final class WordPieceTokenizer {
         if (e < 0) {
           return -1;
         }
-        if (hashes[e] == hash && lengths[e] == len
+        if (hashes[e] == hash
+            && lengths[e] == len
             && Arrays.equals(pool, offsets[e], offsets[e] + len, buf, off, off + len)) {
           return ids[e];
         }

@@ -1,4 +1,7 @@
-/** Pair encoding: dialog context and reply to model inputs. Internal: not API, may change without notice. */
+/**
+ * Pair encoding: dialog context and reply to model inputs. Internal: not API, may change without
+ * notice.
+ */
 @NullMarked
 package dev.reranker.internal.tokenization;
 

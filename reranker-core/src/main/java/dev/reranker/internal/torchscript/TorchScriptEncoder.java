@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * either the last hidden states {@code [batch, length, hidden]}, mean-pooled here over the unpadded
  * tokens, or ready embeddings {@code [batch, hidden]}. Embeddings are L2-normalised.
  *
- * <p>Thread safety: {@link #logits} and {@link #embed} may run concurrently; each call makes its own
- * {@link Predictor} and {@link NDManager} and closes them before it returns.
+ * <p>Thread safety: {@link #logits} and {@link #embed} may run concurrently; each call makes its
+ * own {@link Predictor} and {@link NDManager} and closes them before it returns.
  */
 public final class TorchScriptEncoder implements EncoderModel {
   private static final String ENGINE = "PyTorch";
@@ -110,8 +110,7 @@ public final class TorchScriptEncoder implements EncoderModel {
     if (kind == ModelKind.CROSS_ENCODER) {
       checkArgument(!labelList.isEmpty(), "a cross-encoder needs at least one label");
     } else {
-      checkArgument(
-          labelList.isEmpty(), "a bi-encoder has no labels, but was given %s", labelList);
+      checkArgument(labelList.isEmpty(), "a bi-encoder has no labels, but was given %s", labelList);
     }
     checkReadableArchive(modelPt);
 
@@ -179,8 +178,8 @@ public final class TorchScriptEncoder implements EncoderModel {
   }
 
   /**
-   * Returns the line of an error that says what went wrong: for a TorchScript interpreter
-   * traceback its last line (for example {@code RuntimeError: index out of range in self}).
+   * Returns the line of an error that says what went wrong: for a TorchScript interpreter traceback
+   * its last line (for example {@code RuntimeError: index out of range in self}).
    */
   private static String errorLine(Throwable e) {
     String message = e.getMessage();
@@ -229,8 +228,15 @@ public final class TorchScriptEncoder implements EncoderModel {
           int width = labels.size();
           if (shape.dimension() != 2 || shape.get(0) != size || shape.get(1) != width) {
             throw new IllegalStateException(
-                source + ": the TorchScript module returned logits of shape " + shape
-                    + ", expected (" + size + ", " + width + ") for labels " + labels);
+                source
+                    + ": the TorchScript module returned logits of shape "
+                    + shape
+                    + ", expected ("
+                    + size
+                    + ", "
+                    + width
+                    + ") for labels "
+                    + labels);
           }
           return HostArrays.rows(toFloats(output), size, width);
         });
@@ -263,9 +269,16 @@ public final class TorchScriptEncoder implements EncoderModel {
             embeddings = HostArrays.rows(toFloats(output), size, Math.toIntExact(shape.get(1)));
           } else {
             throw new IllegalStateException(
-                source + ": the TorchScript module returned an output of shape " + shape
-                    + ", expected (" + size + ", " + batch.length() + ", hidden) or ("
-                    + size + ", hidden)");
+                source
+                    + ": the TorchScript module returned an output of shape "
+                    + shape
+                    + ", expected ("
+                    + size
+                    + ", "
+                    + batch.length()
+                    + ", hidden) or ("
+                    + size
+                    + ", hidden)");
           }
           for (float[] row : embeddings) {
             normalise(row);
@@ -296,7 +309,10 @@ public final class TorchScriptEncoder implements EncoderModel {
         outputs = predictor.predict(inputs);
       } catch (TranslateException | EngineException e) {
         throw new IllegalStateException(
-            source + ": the TorchScript module failed on a batch of shape " + shape + ": "
+            source
+                + ": the TorchScript module failed on a batch of shape "
+                + shape
+                + ": "
                 + errorLine(rootCause(e)),
             e);
       }
@@ -349,7 +365,10 @@ public final class TorchScriptEncoder implements EncoderModel {
   private void checkLength(TokenBatch batch) {
     if (batch.length() > maxPositions) {
       throw new IllegalArgumentException(
-          "batch length " + batch.length() + " exceeds the model's maximum of " + maxPositions
+          "batch length "
+              + batch.length()
+              + " exceeds the model's maximum of "
+              + maxPositions
               + " positions");
     }
   }
@@ -368,7 +387,8 @@ public final class TorchScriptEncoder implements EncoderModel {
   @Override
   public void save(Path directory) {
     throw new UnsupportedOperationException(
-        "TorchScript weights cannot be exported as a HuggingFace checkpoint (" + source
+        "TorchScript weights cannot be exported as a HuggingFace checkpoint ("
+            + source
             + " is an opaque TorchScript module); load the original checkpoint instead");
   }
 

@@ -149,8 +149,7 @@ class BatchingQueueConcurrencyTest {
   void stats_countEveryOutcome_andMeasureLatencies() throws Exception {
     var scorer = new FakeBatchScorer().busyPerBatch(100_000).throwWhen(contains("poison"));
     var gate = scorer.blockWhen(contains("blocker"));
-    var queue =
-        queues.create(config(4, Duration.ZERO, 10, 1), uniquePrefix("stats"), scorer);
+    var queue = queues.create(config(4, Duration.ZERO, 10, 1), uniquePrefix("stats"), scorer);
 
     for (int i = 0; i < 5; i++) {
       assertThat(scoresOf(queue.submit(List.of("a", "bb", "ccc"), NO_DEADLINE))).hasSize(3);
@@ -159,8 +158,7 @@ class BatchingQueueConcurrencyTest {
     gate.awaitEntered();
     long deadline = System.nanoTime() + Duration.ofMillis(20).toNanos();
     var late = queue.submit(List.of("t1", "t2"), deadline);
-    assertThat(failureOf(late, Duration.ofSeconds(5)))
-        .isInstanceOf(RerankerTimeoutException.class);
+    assertThat(failureOf(late, Duration.ofSeconds(5))).isInstanceOf(RerankerTimeoutException.class);
     assertThat(queue.submit(List.of("c1"), NO_DEADLINE).cancel(false)).isTrue();
     var filler = queue.submit(TestQueues.items('f', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), NO_DEADLINE);
     assertThat(failureOf(queue.submit(List.of("r"), NO_DEADLINE), Duration.ZERO))

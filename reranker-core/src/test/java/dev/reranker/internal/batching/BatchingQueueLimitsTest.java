@@ -31,8 +31,7 @@ class BatchingQueueLimitsTest {
   }
 
   @Test
-  void fullQueue_rejectsAtOnce_withTypedException_andFreesTheBoundOnceItemsRun()
-      throws Exception {
+  void fullQueue_rejectsAtOnce_withTypedException_andFreesTheBoundOnceItemsRun() throws Exception {
     var scorer = new FakeBatchScorer();
     var gate = scorer.blockWhen(contains("blocker"));
     var queue = queues.create(config(4, Duration.ZERO, 10, 1), uniquePrefix("full"), scorer);
@@ -75,8 +74,7 @@ class BatchingQueueLimitsTest {
   }
 
   @Test
-  void deadline_failsTheRequestOnTime_evenWithNoWorkerFree_andItsItemsNeverRun()
-      throws Exception {
+  void deadline_failsTheRequestOnTime_evenWithNoWorkerFree_andItsItemsNeverRun() throws Exception {
     var scorer = new FakeBatchScorer();
     var gate = scorer.blockWhen(contains("blocker"));
     var queue = queues.create(config(4, Duration.ZERO, 100, 1), uniquePrefix("late"), scorer);

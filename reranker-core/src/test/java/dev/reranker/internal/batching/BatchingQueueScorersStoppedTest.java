@@ -32,8 +32,9 @@ class BatchingQueueScorersStoppedTest {
 
   @Test
   void falseWhileOpen_evenWhenIdle_trueOnceClosed() throws Exception {
-    var queue = queues.create(config(4, Duration.ZERO, 100, 1), uniquePrefix("idle"),
-        new FakeBatchScorer());
+    var queue =
+        queues.create(
+            config(4, Duration.ZERO, 100, 1), uniquePrefix("idle"), new FakeBatchScorer());
     assertThat(scoresOf(queue.submit(List.of("abc"), NO_DEADLINE))).containsExactly(3);
 
     assertThat(queue.scorersStopped()).isFalse();
@@ -78,8 +79,13 @@ class BatchingQueueScorersStoppedTest {
         };
     var queue =
         queues.track(
-            new BatchingQueue<>(config(4, Duration.ZERO, 100, 1), List.of(deaf), String::length,
-                Ticker.system(), prefix, Duration.ofMillis(100)));
+            new BatchingQueue<>(
+                config(4, Duration.ZERO, 100, 1),
+                List.of(deaf),
+                String::length,
+                Ticker.system(),
+                prefix,
+                Duration.ofMillis(100)));
     var unused = queue.submit(List.of("stuck"), NO_DEADLINE);
     assertThat(entered.await(5, SECONDS)).isTrue();
 

@@ -59,8 +59,7 @@ class BatchingQueueTest {
   void requestsShareBatches_andEachGetsItsOwnScoresInOrder(int window) throws Exception {
     var scorer = new FakeBatchScorer();
     var gate = scorer.blockWhen(contains("blocker"));
-    var queue =
-        queues.create(config(4, Duration.ZERO, 100, window), uniquePrefix("mix"), scorer);
+    var queue = queues.create(config(4, Duration.ZERO, 100, window), uniquePrefix("mix"), scorer);
     var blocked = queue.submit(List.of("blocker"), NO_DEADLINE);
     gate.awaitEntered();
     // While the worker is held, requests pile up and must share and split batches.
@@ -130,8 +129,7 @@ class BatchingQueueTest {
   }
 
   @Test
-  void batchDelay_countsFromTheFirstItemsArrival_notFromWhenTheWorkerTookIt()
-      throws Exception {
+  void batchDelay_countsFromTheFirstItemsArrival_notFromWhenTheWorkerTookIt() throws Exception {
     var ticker = new FakeTicker();
     var scorer = new FakeBatchScorer();
     var gate = scorer.blockWhen(contains("bbbb"));
@@ -189,8 +187,7 @@ class BatchingQueueTest {
   }
 
   @Test
-  void scorerException_failsOnlyTheRequestsInThatBatch_andTheWorkerCarriesOn()
-      throws Exception {
+  void scorerException_failsOnlyTheRequestsInThatBatch_andTheWorkerCarriesOn() throws Exception {
     var scorer = new FakeBatchScorer().throwWhen(contains("poison"));
     var gate = scorer.blockWhen(contains("blocker"));
     var queue = queues.create(config(4, Duration.ZERO, 100, 1), uniquePrefix("throw"), scorer);
@@ -214,8 +211,7 @@ class BatchingQueueTest {
   }
 
   @Test
-  void wrongNumberOfScores_failsTheBatchWithScoringException_namingBothCounts()
-      throws Exception {
+  void wrongNumberOfScores_failsTheBatchWithScoringException_namingBothCounts() throws Exception {
     var scorer = new FakeBatchScorer().wrongSizeWhen(contains("wrong"));
     var queue = queues.create(config(4, Duration.ZERO, 100, 1), uniquePrefix("size"), scorer);
 
@@ -228,8 +224,7 @@ class BatchingQueueTest {
   }
 
   @Test
-  void startsOneNamedDaemonWorkerPerScorer_andCallsEachScorerOnlyFromItsWorker()
-      throws Exception {
+  void startsOneNamedDaemonWorkerPerScorer_andCallsEachScorerOnlyFromItsWorker() throws Exception {
     String prefix = uniquePrefix("threads");
     var first = new FakeBatchScorer();
     var second = new FakeBatchScorer();
@@ -316,7 +311,10 @@ class BatchingQueueTest {
     assertThatThrownBy(
             () ->
                 new BatchingQueue<String>(
-                    config, Arrays.asList(new FakeBatchScorer(), null), String::length, ticker,
+                    config,
+                    Arrays.asList(new FakeBatchScorer(), null),
+                    String::length,
+                    ticker,
                     prefix))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("scorers[1]");

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A scorer that scores a string by its length, so every expected score is exact, and records
- * every batch it sees. It can be told to block, throw or answer with the wrong number of scores
- * on batches that match a predicate, as DJL's tests fake a model with a {@code LambdaBlock}.
+ * A scorer that scores a string by its length, so every expected score is exact, and records every
+ * batch it sees. It can be told to block, throw or answer with the wrong number of scores on
+ * batches that match a predicate, as DJL's tests fake a model with a {@code LambdaBlock}.
  */
 final class FakeBatchScorer implements BatchingQueue.BatchScorer<String> {
   private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());

@@ -100,8 +100,10 @@ class BertInferenceTest {
     }
     assertClose(packed, unpacked, 1e-5);
     for (int i : new int[] {0, 6, 23}) {
-      float[][] alone = bert.embed(BundledParityTest.encodePairs(
-          java.util.Collections.singletonList(BundledParityTest.PAIRS.get(i))));
+      float[][] alone =
+          bert.embed(
+              BundledParityTest.encodePairs(
+                  java.util.Collections.singletonList(BundledParityTest.PAIRS.get(i))));
       assertClose(new float[][] {alone[0]}, new float[][] {packed[i]}, 1e-5);
     }
   }
@@ -127,8 +129,14 @@ class BertInferenceTest {
     // The variant a GPU (or a libtorch without oneDNN) runs, here on the CPU in float32.
     NativeBert bert = BundledParityTest.bert;
     float[][] oneDnn = bert.embed(pairs);
-    try (BertInference plain = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of(false), true, Set.of());
+    try (BertInference plain =
+            new BertInference(
+                bert.block(),
+                Lever.ALL,
+                bert.djlModel().getNDManager(),
+                List.of(false),
+                true,
+                Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(plain.scriptedOneDnn()).isFalse();
       assertThat(plain.levers()).contains(Lever.SCRIPTED);
@@ -150,8 +158,14 @@ class BertInferenceTest {
     // What happens when libtorch cannot compile the module: no variant left to try.
     NativeBert bert = BundledParityTest.bert;
     float[][] scripted = bert.embed(pairs);
-    try (BertInference fallback = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of(), true, Set.of());
+    try (BertInference fallback =
+            new BertInference(
+                bert.block(),
+                Lever.ALL,
+                bert.djlModel().getNDManager(),
+                List.of(),
+                true,
+                Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(fallback.levers()).doesNotContain(Lever.SCRIPTED).contains(Lever.PACKED);
       float[] flat = fallback.forward(m, pairs, BertInference.Output.POOLED_MEAN).toFloatArray();
@@ -174,8 +188,9 @@ class BertInferenceTest {
   void aForwardThatDisagreesWithTheReferenceGivesWayToTheNextPath() {
     // The oneDNN script is compiled wrong on purpose (attention scale doubled), as a faulty kernel
     // would compute: the check drops it for the plain-linear script, which is right.
-    BertInference.Verification v = assertFallsBackTo(BertInference.ForwardPath.SCRIPTED_LINEAR,
-        BertInference.ForwardPath.SCRIPTED_ONEDNN);
+    BertInference.Verification v =
+        assertFallsBackTo(
+            BertInference.ForwardPath.SCRIPTED_LINEAR, BertInference.ForwardPath.SCRIPTED_ONEDNN);
     assertThat(v.rejected().get(BertInference.ForwardPath.SCRIPTED_ONEDNN))
         .startsWith("max |diff| ");
     assertThat(v.toString()).contains("forward=scripted, linear").contains("rejected");
@@ -183,17 +198,25 @@ class BertInferenceTest {
 
   @Test
   void whenBothScriptsDisagreeTheForwardRunsOperatorByOperator() {
-    assertFallsBackTo(BertInference.ForwardPath.OPERATORS,
-        BertInference.ForwardPath.SCRIPTED_ONEDNN, BertInference.ForwardPath.SCRIPTED_LINEAR);
+    assertFallsBackTo(
+        BertInference.ForwardPath.OPERATORS,
+        BertInference.ForwardPath.SCRIPTED_ONEDNN,
+        BertInference.ForwardPath.SCRIPTED_LINEAR);
   }
 
   /** Builds a checked forward with {@code sabotaged} paths: it runs {@code expected}, correctly. */
-  private static BertInference.Verification assertFallsBackTo(BertInference.ForwardPath expected,
-      BertInference.ForwardPath... sabotaged) {
+  private static BertInference.Verification assertFallsBackTo(
+      BertInference.ForwardPath expected, BertInference.ForwardPath... sabotaged) {
     NativeBert bert = BundledParityTest.bert;
     float[][] reference = bert.embed(pairs);
-    try (BertInference checked = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of(true, false), true, Set.of(sabotaged));
+    try (BertInference checked =
+            new BertInference(
+                bert.block(),
+                Lever.ALL,
+                bert.djlModel().getNDManager(),
+                List.of(true, false),
+                true,
+                Set.of(sabotaged));
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       BertInference.Verification v = checked.verification();
       assertThat(v.path()).isEqualTo(expected);
@@ -211,9 +234,14 @@ class BertInferenceTest {
     // What the check guards against: the same sabotaged script, unchecked, is used and is wrong.
     NativeBert bert = BundledParityTest.bert;
     float[][] expected = bert.embed(pairs);
-    try (BertInference unchecked = new BertInference(bert.block(), Lever.ALL,
-            bert.djlModel().getNDManager(), List.of(true, false), false,
-            Set.of(BertInference.ForwardPath.SCRIPTED_ONEDNN));
+    try (BertInference unchecked =
+            new BertInference(
+                bert.block(),
+                Lever.ALL,
+                bert.djlModel().getNDManager(),
+                List.of(true, false),
+                false,
+                Set.of(BertInference.ForwardPath.SCRIPTED_ONEDNN));
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(unchecked.verification().path())
           .isEqualTo(BertInference.ForwardPath.SCRIPTED_ONEDNN);
@@ -250,14 +278,17 @@ class BertInferenceTest {
     NativeBert bert = BundledParityTest.bert;
     List<TokenBatch> batches = new ArrayList<>();
     for (int i = 0; i < BundledParityTest.PAIRS.size(); i += 3) {
-      batches.add(BundledParityTest.encodePairs(
-          BundledParityTest.PAIRS.subList(i, Math.min(i + 1 + i % 5, BundledParityTest.PAIRS.size()))));
+      batches.add(
+          BundledParityTest.encodePairs(
+              BundledParityTest.PAIRS.subList(
+                  i, Math.min(i + 1 + i % 5, BundledParityTest.PAIRS.size()))));
     }
     List<float[][]> sequential = new ArrayList<>();
     for (TokenBatch b : batches) {
       sequential.add(bert.embed(b));
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       for (int round = 0; round < 3; round++) {
         List<java.util.concurrent.Future<float[][]>> futures = new ArrayList<>();
@@ -335,8 +366,13 @@ class BertInferenceTest {
   @Test
   void aMaskWithHolesRunsUnpackedAndMatchesTheTrainingForward() {
     // Real tokens that are not a prefix of their row: packing does not apply, results still agree.
-    TokenBatch holes = new TokenBatch(pairs.size(), pairs.length(), pairs.inputIds(),
-        pairs.typeIds(), pairs.attentionMask().clone());
+    TokenBatch holes =
+        new TokenBatch(
+            pairs.size(),
+            pairs.length(),
+            pairs.inputIds(),
+            pairs.typeIds(),
+            pairs.attentionMask().clone());
     holes.attentionMask()[3] = 0; // row 0, token 3
     NativeBert bert = BundledParityTest.bert;
     float[][] fast = bert.embed(holes);
@@ -355,8 +391,9 @@ class BertInferenceTest {
     JsonObject json = TinyBertCheckpointTest.expected();
     try (NativeBert bert = NativeBert.loadCheckpoint(checkpoint, Device.cpu())) {
       bert.useLevers(levers);
-      double diff = TinyBertCheckpointTest.maxLogitDiff(
-          bert.logits(TinyBertCheckpointTest.expectedInputs(json)), json);
+      double diff =
+          TinyBertCheckpointTest.maxLogitDiff(
+              bert.logits(TinyBertCheckpointTest.expectedInputs(json)), json);
       assertThat(diff).as("max |logit diff| with %s", levers).isLessThanOrEqualTo(1e-4);
     }
   }
@@ -368,8 +405,11 @@ class BertInferenceTest {
     try (NativeBert bert = NativeBert.loadCheckpoint(checkpoint, Device.cpu())) {
       float[][] before = bert.logits(batch);
       // An in-place update of a weight the fast forward copies, as an optimizer step makes it.
-      NDArray bias = bert.block().getDirectParameters()
-          .get("encoder.layer.0.attention.self.query.bias").getArray();
+      NDArray bias =
+          bert.block()
+              .getDirectParameters()
+              .get("encoder.layer.0.attention.self.query.bias")
+              .getArray();
       bias.addi(0.5f);
       bert.weightsChanged();
       float[][] after = bert.logits(batch);
@@ -401,7 +441,8 @@ class BertInferenceTest {
     for (String file : List.of("config.json", "model.safetensors")) {
       Files.copy(TinyBertCheckpointTest.FIXTURE.resolve(file), checkpoint.resolve(file));
     }
-    Files.writeString(checkpoint.resolve("tokenizer.json"),
+    Files.writeString(
+        checkpoint.resolve("tokenizer.json"),
         dev.reranker.internal.onnx.BundledModel.tokenizerJson());
     return checkpoint;
   }

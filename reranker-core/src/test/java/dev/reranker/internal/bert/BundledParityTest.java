@@ -43,9 +43,13 @@ class BundledParityTest {
           },
           new String[] {"lol", "Glad that made you laugh!"},
           new String[] {"Do you like pizza?", "Pineapple on pizza: yes or no?"},
-          new String[] {"I can't sleep", "Have you tried putting your phone away an hour before bed?"},
-          new String[] {"Tell me a joke", "Why did the scarecrow win an award? He was outstanding in"
-              + " his field."},
+          new String[] {
+            "I can't sleep", "Have you tried putting your phone away an hour before bed?"
+          },
+          new String[] {
+            "Tell me a joke",
+            "Why did the scarecrow win an award? He was outstanding in" + " his field."
+          },
           new String[] {"I got the job!!!", "Congratulations!!! I knew you could do it 🎉"},
           new String[] {"nobody understands me", "That sounds really isolating. I'd like to try."},
           new String[] {"What's the weather like?", "I can't see outside, but I hope it's sunny."},
@@ -83,8 +87,7 @@ class BundledParityTest {
   static TokenBatch encodePairs(List<String[]> pairs) throws Exception {
     try (HuggingFaceTokenizer tokenizer =
         HuggingFaceTokenizer.newInstance(
-            new ByteArrayInputStream(
-                BundledModel.tokenizerJson().getBytes(StandardCharsets.UTF_8)),
+            new ByteArrayInputStream(BundledModel.tokenizerJson().getBytes(StandardCharsets.UTF_8)),
             Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"))) {
       long[][] ids = new long[pairs.size()][];
       long[][] types = new long[pairs.size()][];

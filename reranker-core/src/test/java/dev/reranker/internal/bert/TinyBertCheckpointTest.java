@@ -99,8 +99,8 @@ class TinyBertCheckpointTest {
       for (int t = 0; t < row0.size(); t++) {
         JsonArray v = row0.get(t).getAsJsonArray();
         for (int k = 0; k < v.size(); k++) {
-          hiddenDiff = Math.max(hiddenDiff,
-              Math.abs(hidden.data()[t * 32 + k] - v.get(k).getAsDouble()));
+          hiddenDiff =
+              Math.max(hiddenDiff, Math.abs(hidden.data()[t * 32 + k] - v.get(k).getAsDouble()));
         }
       }
       assertThat(hiddenDiff).isLessThanOrEqualTo(1e-4);
@@ -121,8 +121,8 @@ class TinyBertCheckpointTest {
       // A forward that fails inside libtorch (token id beyond the vocabulary) frees its arrays too.
       long[] ids = batch.inputIds().clone();
       ids[1] = 1_000_000;
-      TokenBatch bad = new TokenBatch(batch.size(), batch.length(), ids, batch.typeIds(),
-          batch.attentionMask());
+      TokenBatch bad =
+          new TokenBatch(batch.size(), batch.length(), ids, batch.typeIds(), batch.attentionMask());
       assertThatThrownBy(() -> bert.logits(bad)).isInstanceOf(RuntimeException.class);
       assertThat(bert.djlModel().getNDManager().getManagedArrays()).hasSize(before);
     }
@@ -138,16 +138,24 @@ class TinyBertCheckpointTest {
 
   @Test
   void aRerankerSaysWhichForwardRunsAndThatItWasChecked() {
-    try (dev.reranker.Reranker reranker = dev.reranker.Reranker.builder()
-        .model(RerankerModel.checkpoint(checkpoint)).maxSeqLen(32).maxReplyTokens(8).build()) {
+    try (dev.reranker.Reranker reranker =
+        dev.reranker.Reranker.builder()
+            .model(RerankerModel.checkpoint(checkpoint))
+            .maxSeqLen(32)
+            .maxReplyTokens(8)
+            .build()) {
       assertThat(reranker.toString())
           .startsWith("Reranker{model=")
           .contains("running=native BERT cross-encoder (2 layers, hidden 32, float32), forward=")
           .contains("(checked: max |diff| ");
     }
-    try (dev.reranker.Reranker reranker = dev.reranker.Reranker.builder()
-        .model(RerankerModel.checkpoint(checkpoint)).maxSeqLen(32).maxReplyTokens(8)
-        .verifyForward(false).build()) {
+    try (dev.reranker.Reranker reranker =
+        dev.reranker.Reranker.builder()
+            .model(RerankerModel.checkpoint(checkpoint))
+            .maxSeqLen(32)
+            .maxReplyTokens(8)
+            .verifyForward(false)
+            .build()) {
       assertThat(reranker.toString()).contains("verifyForward=false").doesNotContain("checked");
     }
   }
@@ -262,8 +270,11 @@ class TinyBertCheckpointTest {
 
   @Test
   void wrongShape() throws IOException {
-    rewriteWeights(w -> w.put("bert.pooler.dense.weight",
-        new HostTensor(new long[] {32, 31}, new float[32 * 31])));
+    rewriteWeights(
+        w ->
+            w.put(
+                "bert.pooler.dense.weight",
+                new HostTensor(new long[] {32, 31}, new float[32 * 31])));
     assertThatThrownBy(() -> RerankerModel.checkpoint(checkpoint).load())
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("model.safetensors")

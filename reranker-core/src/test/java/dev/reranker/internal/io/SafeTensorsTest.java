@@ -156,7 +156,8 @@ class SafeTensorsTest {
       int actualBits = Float.floatToRawIntBits(actual);
       if (exponent == 0x1f && mantissa != 0) {
         // NaN: sign and payload are kept.
-        assertThat(actualBits).as("0x%04x", bits)
+        assertThat(actualBits)
+            .as("0x%04x", bits)
             .isEqualTo((sign << 31) | 0x7f800000 | (mantissa << 13));
         continue;
       }
@@ -330,9 +331,7 @@ class SafeTensorsTest {
         "no dtype");
     assertFails(
         craft(
-            "noshape.safetensors",
-            "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}",
-            le32f(1)),
+            "noshape.safetensors", "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", le32f(1)),
         "'w'",
         "no shape");
     assertFails(
@@ -435,7 +434,12 @@ class SafeTensorsTest {
       throws IOException {
     return craft(
         stem + ".safetensors",
-        "{\"w\":{\"dtype\":" + dtype + ",\"shape\":" + shape + ",\"data_offsets\":" + offsets
+        "{\"w\":{\"dtype\":"
+            + dtype
+            + ",\"shape\":"
+            + shape
+            + ",\"data_offsets\":"
+            + offsets
             + "}}",
         data);
   }

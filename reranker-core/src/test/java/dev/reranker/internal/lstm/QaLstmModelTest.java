@@ -33,8 +33,9 @@ class QaLstmModelTest {
   void talkSizeIsAboutSevenMillionParameters() {
     BaselineConfig talk = BaselineConfig.talk();
     assertThat(talk.parameterCount(1)).isEqualTo(7_042_897L);
-    try (QaLstmModel model = QaLstmModel.random(talk, List.of("upvote"),
-        BundledModel.tokenizerJson(), 1, Device.cpu())) {
+    try (QaLstmModel model =
+        QaLstmModel.random(
+            talk, List.of("upvote"), BundledModel.tokenizerJson(), 1, Device.cpu())) {
       assertThat(model.parameterCount()).isEqualTo(talk.parameterCount(1));
       assertThat(model.kind()).isEqualTo(ModelKind.CROSS_ENCODER);
     }
@@ -59,8 +60,9 @@ class QaLstmModelTest {
   @Test
   void forwardMatchesAPlainJavaLstm() {
     BaselineConfig config = new BaselineConfig(30522, 8, 6, 16, 0.5f);
-    try (QaLstmModel model = QaLstmModel.random(config, List.of("downvote", "upvote"),
-        BundledModel.tokenizerJson(), 7, Device.cpu())) {
+    try (QaLstmModel model =
+        QaLstmModel.random(
+            config, List.of("downvote", "upvote"), BundledModel.tokenizerJson(), 7, Device.cpu())) {
       float[][] logits = model.logits(batch());
       Map<String, HostTensor> w = model.weights();
       long[][] contexts = {{2000, 2001, 2002}, {2003}, {102}};
@@ -70,19 +72,23 @@ class QaLstmModelTest {
         double[] r = encode(w, "reply_encoder", replies[row], config);
         double[] expected = mlp(w, c, r, config);
         for (int k = 0; k < 2; k++) {
-          assertThat((double) logits[row][k]).as("row %s logit %s", row, k)
+          assertThat((double) logits[row][k])
+              .as("row %s logit %s", row, k)
               .isCloseTo(expected[k], within(1e-5));
         }
       }
       // a row scores the same alone as padded in a batch
-      TokenBatch alone = TokenBatch.pad(new long[][] {{101, 2003, 102, 3002, 3003, 3004, 3005,
-          102}}, new long[][] {{0, 0, 0, 1, 1, 1, 1, 1}}, 0);
+      TokenBatch alone =
+          TokenBatch.pad(
+              new long[][] {{101, 2003, 102, 3002, 3003, 3004, 3005, 102}},
+              new long[][] {{0, 0, 0, 1, 1, 1, 1, 1}},
+              0);
       assertThat(model.logits(alone)[0][1]).isCloseTo(logits[1][1], within(1e-6f));
     }
   }
 
-  private static double[] encode(Map<String, HostTensor> w, String name, long[] ids,
-      BaselineConfig config) {
+  private static double[] encode(
+      Map<String, HostTensor> w, String name, long[] ids, BaselineConfig config) {
     long[] reversed = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       reversed[i] = ids[ids.length - 1 - i];
@@ -96,8 +102,8 @@ class QaLstmModelTest {
   }
 
   /** A PyTorch LSTM (gates i, f, g, o), max-pooled over time. */
-  private static double[] lstmMax(Map<String, HostTensor> w, String name, String suffix,
-      long[] ids, BaselineConfig config) {
+  private static double[] lstmMax(
+      Map<String, HostTensor> w, String name, String suffix, long[] ids, BaselineConfig config) {
     int h = config.hiddenSize();
     int e = config.embeddingDim();
     float[] emb = w.get("embeddings.weight").data();
@@ -134,8 +140,8 @@ class QaLstmModelTest {
     return max;
   }
 
-  private static double[] mlp(Map<String, HostTensor> w, double[] c, double[] r,
-      BaselineConfig config) {
+  private static double[] mlp(
+      Map<String, HostTensor> w, double[] c, double[] r, BaselineConfig config) {
     int width = c.length;
     double[] features = new double[4 * width];
     for (int k = 0; k < width; k++) {
@@ -174,8 +180,9 @@ class QaLstmModelTest {
     BaselineConfig config = new BaselineConfig(30522, 8, 6, 16, 0.1f);
     Path dir = tmp.resolve("baseline");
     float[][] before;
-    try (QaLstmModel model = QaLstmModel.random(config, List.of("upvote"),
-        BundledModel.tokenizerJson(), 3, Device.cpu())) {
+    try (QaLstmModel model =
+        QaLstmModel.random(
+            config, List.of("upvote"), BundledModel.tokenizerJson(), 3, Device.cpu())) {
       model.setCalibration(dev.reranker.Calibration.platt(0.5f, -0.25f));
       before = model.logits(batch());
       model.save(dir);

@@ -34,9 +34,10 @@ class PairEncoderTest {
     String json = BundledModel.tokenizerJson();
     cross = new PairEncoder(json, ModelKind.CROSS_ENCODER, 80, 20);
     bi = new PairEncoder(json, ModelKind.BI_ENCODER, 80, 20);
-    reference = HuggingFaceTokenizer.newInstance(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-        Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+    reference =
+        HuggingFaceTokenizer.newInstance(
+            new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
   }
 
   @AfterAll
@@ -53,13 +54,13 @@ class PairEncoderTest {
           Turn.user("Yes, I have an exam"));
 
   static long[] row(TokenBatch batch, int row) {
-    return Arrays.copyOfRange(batch.inputIds(), row * batch.length(),
-        row * batch.length() + batch.rowLength(row));
+    return Arrays.copyOfRange(
+        batch.inputIds(), row * batch.length(), row * batch.length() + batch.rowLength(row));
   }
 
   static long[] types(TokenBatch batch, int row) {
-    return Arrays.copyOfRange(batch.typeIds(), row * batch.length(),
-        row * batch.length() + batch.rowLength(row));
+    return Arrays.copyOfRange(
+        batch.typeIds(), row * batch.length(), row * batch.length() + batch.rowLength(row));
   }
 
   @Test
@@ -83,8 +84,8 @@ class PairEncoderTest {
   void tokenizerJsonTruncationIsOff() {
     // The bundled tokenizer.json truncates at 128 and pads to 128; the encoder must not.
     String longText = "word ".repeat(300);
-    List<EncodedPair> pairs = cross.encode(Dialog.of(Turn.user(longText)),
-        List.of(Candidate.of("ok")));
+    List<EncodedPair> pairs =
+        cross.encode(Dialog.of(Turn.user(longText)), List.of(Candidate.of("ok")));
     assertThat(pairs.get(0).context()).hasSize(300);
   }
 
@@ -92,13 +93,16 @@ class PairEncoderTest {
   void leftTruncationKeepsTheNewestTurn() {
     List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      turns.add(i % 2 == 0 ? Turn.user("old message number " + i + " about nothing much")
-          : Turn.bot("a reply to message " + i));
+      turns.add(
+          i % 2 == 0
+              ? Turn.user("old message number " + i + " about nothing much")
+              : Turn.bot("a reply to message " + i));
     }
     turns.add(Turn.user("Yes, I have an exam tomorrow"));
     Dialog dialog = Dialog.of(turns);
-    TokenBatch batch = cross.crossBatch(cross.encode(dialog,
-        List.of(Candidate.of("You will do great, you prepared well."))));
+    TokenBatch batch =
+        cross.crossBatch(
+            cross.encode(dialog, List.of(Candidate.of("You will do great, you prepared well."))));
     long[] ids = row(batch, 0);
     assertThat(ids).hasSize(80);
     long[] newest = reference.encode("Yes, I have an exam tomorrow", false, false).getIds();
@@ -114,8 +118,9 @@ class PairEncoderTest {
     Dialog dialog = EXAM.withBotPersona(List.of("i love hiking. ".repeat(40)));
     EncodedPair pair = cross.encode(dialog, List.of(Candidate.of("Good luck!"))).get(0);
     long[] turns = reference.encode(PairEncoder.contextText(EXAM), false, false).getIds();
-    long[] kept = Arrays.copyOfRange(pair.context(), pair.context().length - pair.contextKeep(),
-        pair.context().length);
+    long[] kept =
+        Arrays.copyOfRange(
+            pair.context(), pair.context().length - pair.contextKeep(), pair.context().length);
     assertThat(kept.length).isGreaterThan(turns.length);
     assertThat(Arrays.copyOfRange(kept, kept.length - turns.length, kept.length))
         .containsExactly(turns);
@@ -133,8 +138,8 @@ class PairEncoderTest {
     assertThat(shortReply.replyKeep()).isEqualTo(1);
     assertThat(shortReply.contextKeep()).isEqualTo(80 - 3 - 1);
 
-    EncodedPair shortContext = cross.encode(Dialog.of(Turn.user("hi")),
-        List.of(Candidate.of(longReply))).get(0);
+    EncodedPair shortContext =
+        cross.encode(Dialog.of(Turn.user("hi")), List.of(Candidate.of(longReply))).get(0);
     assertThat(shortContext.contextKeep()).isEqualTo(1);
     assertThat(shortContext.replyKeep()).isEqualTo(80 - 3 - 1);
   }
@@ -152,8 +157,8 @@ class PairEncoderTest {
       EncodedPair pair = cross.encode(Dialog.of(turns), List.of(Candidate.of(reply))).get(0);
       assertThat(pair.pairLength()).isLessThanOrEqualTo(80);
       assertThat(pair.contextKeep()).isPositive();
-      assertThat(pair.replyKeep()).isEqualTo(Math.min(pair.reply().length,
-          Math.max(20, 77 - pair.context().length)));
+      assertThat(pair.replyKeep())
+          .isEqualTo(Math.min(pair.reply().length, Math.max(20, 77 - pair.context().length)));
     }
   }
 
@@ -167,8 +172,12 @@ class PairEncoderTest {
 
   @Test
   void crossBatchPadsToTheLongestPairOnly() {
-    TokenBatch batch = cross.crossBatch(cross.encode(EXAM,
-        List.of(Candidate.of("ok"), Candidate.of("You will do great, you prepared well."))));
+    TokenBatch batch =
+        cross.crossBatch(
+            cross.encode(
+                EXAM,
+                List.of(
+                    Candidate.of("ok"), Candidate.of("You will do great, you prepared well."))));
     assertThat(batch.length()).isEqualTo(batch.rowLength(1));
     assertThat(batch.rowLength(0)).isLessThan(batch.length());
     assertThat(batch.length()).isLessThan(80);
@@ -180,8 +189,9 @@ class PairEncoderTest {
 
   @Test
   void fixedPaddingPadsEveryBatchToMaxSeqLen() {
-    try (PairEncoder fixed = new PairEncoder(BundledModel.tokenizerJson(),
-        ModelKind.CROSS_ENCODER, 80, 20, true, true)) {
+    try (PairEncoder fixed =
+        new PairEncoder(
+            BundledModel.tokenizerJson(), ModelKind.CROSS_ENCODER, 80, 20, true, true)) {
       List<EncodedPair> pairs = fixed.encode(EXAM, List.of(Candidate.of("ok")));
       TokenBatch padded = fixed.crossBatch(pairs);
       assertThat(padded.length()).isEqualTo(80);
@@ -192,16 +202,32 @@ class PairEncoderTest {
   @Test
   void fastAndRustTokenizersGiveIdenticalBatches() {
     assertThat(cross.usesFastTokenizer()).isTrue();
-    try (PairEncoder rust = new PairEncoder(BundledModel.tokenizerJson(),
-        ModelKind.CROSS_ENCODER, 80, 20, false, false)) {
+    try (PairEncoder rust =
+        new PairEncoder(
+            BundledModel.tokenizerJson(), ModelKind.CROSS_ENCODER, 80, 20, false, false)) {
       assertThat(rust.usesFastTokenizer()).isFalse();
       SplittableRandom random = new SplittableRandom(7);
-      String[] words = {"Exam", "naïve", "東京", "🎉🎉", "don't", "[SEP]", "ΣΊΣΥΦΟΣ", "\u200b",
-          "İstanbul", "ﬁne", "١٢٣", "שלום", "e\u0301", "a\tb", "?!"};
+      String[] words = {
+        "Exam",
+        "naïve",
+        "東京",
+        "🎉🎉",
+        "don't",
+        "[SEP]",
+        "ΣΊΣΥΦΟΣ",
+        "\u200b",
+        "İstanbul",
+        "ﬁne",
+        "١٢٣",
+        "שלום",
+        "e\u0301",
+        "a\tb",
+        "?!"
+      };
       for (int trial = 0; trial < 100; trial++) {
         Dialog dialog = Dialog.of(Turn.user(words(random, words, random.nextInt(1, 30))));
-        List<Candidate> candidates = List.of(Candidate.of(words(random, words, 5)),
-            Candidate.of(words(random, words, 25)));
+        List<Candidate> candidates =
+            List.of(Candidate.of(words(random, words, 5)), Candidate.of(words(random, words, 25)));
         TokenBatch a = cross.crossBatch(cross.encode(dialog, candidates));
         TokenBatch b = rust.crossBatch(rust.encode(dialog, candidates));
         assertThat(a.inputIds()).containsExactly(b.inputIds());
@@ -228,26 +254,28 @@ class PairEncoderTest {
     assertThat(b.contexts()).isEqualTo(2);
     assertThat(b.batch().size()).isEqualTo(5);
     assertThat(b.rowOfContext()).containsExactly(0, 0, 1);
-    assertThat(row(b.batch(), 0)).containsExactly(
-        reference.encode(PairEncoder.contextText(EXAM)).getIds());
+    assertThat(row(b.batch(), 0))
+        .containsExactly(reference.encode(PairEncoder.contextText(EXAM)).getIds());
     assertThat(row(b.batch(), 2)).containsExactly(reference.encode("a").getIds());
   }
 
   @Test
   void replyBudgetMustLeaveRoomForTheContext() {
-    assertThatThrownBy(() -> new PairEncoder(BundledModel.tokenizerJson(),
-        ModelKind.CROSS_ENCODER, 80, 77))
+    assertThatThrownBy(
+            () -> new PairEncoder(BundledModel.tokenizerJson(), ModelKind.CROSS_ENCODER, 80, 77))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80)"
-            + " - 4 = 76");
+        .hasMessage(
+            "maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80)"
+                + " - 4 = 76");
   }
 
   @Test
   void replyBudgetRule_holdsUpToMaxSeqLenMinusFour_andNamesBothValuesWhenBroken() {
     assertThat(PairEncoder.replyBudgetError(80, 76)).isEmpty();
     assertThat(PairEncoder.replyBudgetError(8, 1)).isEmpty();
-    assertThat(PairEncoder.replyBudgetError(80, 77)).hasValue(
-        "maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80) - 4 = 76");
+    assertThat(PairEncoder.replyBudgetError(80, 77))
+        .hasValue(
+            "maxReplyTokens (77) must leave room for the context: at most maxSeqLen (80) - 4 = 76");
     assertThat(PairEncoder.replyBudgetError(5, 2)).isPresent();
   }
 

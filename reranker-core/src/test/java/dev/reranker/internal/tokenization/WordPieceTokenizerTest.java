@@ -47,8 +47,8 @@ class WordPieceTokenizerTest {
   }
 
   /** Texts whose ids differ from the reference, rendered for the failure message. */
-  static List<String> mismatches(WordPieceTokenizer mine, HuggingFaceTokenizer hf,
-      List<String> texts) {
+  static List<String> mismatches(
+      WordPieceTokenizer mine, HuggingFaceTokenizer hf, List<String> texts) {
     List<String> bad = new ArrayList<>();
     for (int from = 0; from < texts.size(); from += 512) {
       List<String> chunk = texts.subList(from, Math.min(texts.size(), from + 512));
@@ -56,8 +56,12 @@ class WordPieceTokenizerTest {
       for (int i = 0; i < chunk.size(); i++) {
         long[] ids = mine.encode(chunk.get(i));
         if (!Arrays.equals(ids, expected[i].getIds()) && bad.size() < 25) {
-          bad.add(escape(chunk.get(i)) + "\n    hf:   " + Arrays.toString(expected[i].getIds())
-              + "\n    mine: " + Arrays.toString(ids));
+          bad.add(
+              escape(chunk.get(i))
+                  + "\n    hf:   "
+                  + Arrays.toString(expected[i].getIds())
+                  + "\n    mine: "
+                  + Arrays.toString(ids));
         }
       }
     }
@@ -68,8 +72,11 @@ class WordPieceTokenizerTest {
   void identicalIdsOnUnicodeHeavyCorpus() {
     assertThat(corpus.size()).isGreaterThan(10_000);
     List<String> bad = mismatches(tokenizer, reference, corpus);
-    System.out.printf(Locale.ROOT, "identity: %d corpus strings compared with HF, %d differ%n",
-        corpus.size(), bad.size());
+    System.out.printf(
+        Locale.ROOT,
+        "identity: %d corpus strings compared with HF, %d differ%n",
+        corpus.size(),
+        bad.size());
     assertThat(bad).isEmpty();
   }
 
@@ -78,9 +85,17 @@ class WordPieceTokenizerTest {
     // Grows the per-thread buffers well past what they keep, then checks a short text after.
     String joined = String.join(" ", corpus.subList(0, 4000));
     String noSpaces = joined.replace(" ", "");
-    for (String text : List.of(joined, noSpaces, "İ".repeat(20_000), "가".repeat(20_000),
-        "中".repeat(30_000), "e\u0301".repeat(30_000), "hello world")) {
-      assertThat(tokenizer.encode(text)).as("%d chars", text.length())
+    for (String text :
+        List.of(
+            joined,
+            noSpaces,
+            "İ".repeat(20_000),
+            "가".repeat(20_000),
+            "中".repeat(30_000),
+            "e\u0301".repeat(30_000),
+            "hello world")) {
+      assertThat(tokenizer.encode(text))
+          .as("%d chars", text.length())
           .containsExactly(reference.encode(text).getIds());
     }
   }
@@ -102,8 +117,11 @@ class WordPieceTokenizerTest {
       texts.add(cp % 3 == 0 ? c : "Z" + c);
     }
     List<String> bad = mismatches(tokenizer, reference, texts);
-    System.out.printf(Locale.ROOT, "identity: %d single-code-point strings compared, %d differ%n",
-        texts.size(), bad.size());
+    System.out.printf(
+        Locale.ROOT,
+        "identity: %d single-code-point strings compared, %d differ%n",
+        texts.size(),
+        bad.size());
     assertThat(bad).isEmpty();
   }
 
@@ -113,15 +131,16 @@ class WordPieceTokenizerTest {
     // U+0130 lowercases to two chars); everything off.
     List<String> sample = corpus.subList(0, 4000);
     int compared = 0;
-    for (String settings : List.of(
-        "{\"clean_text\":true,\"handle_chinese_chars\":true,\"strip_accents\":null,"
-            + "\"lowercase\":false}",
-        "{\"clean_text\":true,\"handle_chinese_chars\":false,\"strip_accents\":true,"
-            + "\"lowercase\":false}",
-        "{\"clean_text\":true,\"handle_chinese_chars\":true,\"strip_accents\":false,"
-            + "\"lowercase\":true}",
-        "{\"clean_text\":false,\"handle_chinese_chars\":false,\"strip_accents\":false,"
-            + "\"lowercase\":false}")) {
+    for (String settings :
+        List.of(
+            "{\"clean_text\":true,\"handle_chinese_chars\":true,\"strip_accents\":null,"
+                + "\"lowercase\":false}",
+            "{\"clean_text\":true,\"handle_chinese_chars\":false,\"strip_accents\":true,"
+                + "\"lowercase\":false}",
+            "{\"clean_text\":true,\"handle_chinese_chars\":true,\"strip_accents\":false,"
+                + "\"lowercase\":true}",
+            "{\"clean_text\":false,\"handle_chinese_chars\":false,\"strip_accents\":false,"
+                + "\"lowercase\":false}")) {
       JsonObject root = JsonParser.parseString(json).getAsJsonObject();
       JsonObject normalizer = JsonParser.parseString(settings).getAsJsonObject();
       normalizer.addProperty("type", "BertNormalizer");
@@ -133,38 +152,65 @@ class WordPieceTokenizerTest {
       }
       compared += sample.size();
     }
-    System.out.printf(Locale.ROOT, "identity: %d strings compared under 4 other settings%n",
-        compared);
+    System.out.printf(
+        Locale.ROOT, "identity: %d strings compared under 4 other settings%n", compared);
   }
 
   @Test
   void handlesSpecialTokensTurkishSigmaAndSurrogatesLikeHf() {
-    for (String text : List.of("[SEP]", "hello [SEP] world", "a[CLS][SEP]b", "[sep] [ SEP ]",
-        "[SEP", "x[MASK]y[UNK]", "İstanbul", "ΣΊΣΥΦΟΣ", "straße", "\uD800", "a\uDC00b",
-        "😀\uD800", "a\u0000b\uDBFF", "")) {
-      assertThat(tokenizer.encode(text)).as(escape(text)).containsExactly(
-          reference.encode(text).getIds());
+    for (String text :
+        List.of(
+            "[SEP]",
+            "hello [SEP] world",
+            "a[CLS][SEP]b",
+            "[sep] [ SEP ]",
+            "[SEP",
+            "x[MASK]y[UNK]",
+            "İstanbul",
+            "ΣΊΣΥΦΟΣ",
+            "straße",
+            "\uD800",
+            "a\uDC00b",
+            "😀\uD800",
+            "a\u0000b\uDBFF",
+            "")) {
+      assertThat(tokenizer.encode(text))
+          .as(escape(text))
+          .containsExactly(reference.encode(text).getIds());
     }
     assertThat(tokenizer.encode("hello [SEP] world")).containsExactly(7592, 102, 2088);
     assertThat(tokenizer.encode("")).isEmpty();
-    assertThat(tokenizer.encodeAll(List.of("hello", "[CLS]"))).containsExactly(
-        new long[] {7592}, new long[] {101});
+    assertThat(tokenizer.encodeAll(List.of("hello", "[CLS]")))
+        .containsExactly(new long[] {7592}, new long[] {101});
   }
 
   @Test
   void rejectsOtherPipelinesAndGarbageWithoutThrowing() {
-    String bpe = "{\"version\":\"1.0\",\"added_tokens\":[],\"normalizer\":null,"
-        + "\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
-        + "\"trim_offsets\":true,\"use_regex\":true},\"post_processor\":null,\"decoder\":null,"
-        + "\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":null,"
-        + "\"continuing_subword_prefix\":null,\"end_of_word_suffix\":null,"
-        + "\"fuse_unk\":false,\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[\"a b\"]}}";
+    String bpe =
+        "{\"version\":\"1.0\",\"added_tokens\":[],\"normalizer\":null,"
+            + "\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+            + "\"trim_offsets\":true,\"use_regex\":true},\"post_processor\":null,\"decoder\":null,"
+            + "\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":null,"
+            + "\"continuing_subword_prefix\":null,\"end_of_word_suffix\":null,"
+            + "\"fuse_unk\":false,\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[\"a b\"]}}";
     assertThat(WordPieceTokenizer.fromJson(bpe)).isEmpty();
-    for (String garbage : List.of("", "{", "}", "null", "[]", "42", "\"text\"", "{\"model\":5}",
-        "{\"normalizer\":{\"type\":\"BertNormalizer\"}}", "\u0000\uFFFF\uD800",
-        "[".repeat(100_000), "{\"a\":".repeat(50_000))) {
-      assertThat(WordPieceTokenizer.fromJson(garbage)).as(escape(garbage.substring(0,
-          Math.min(20, garbage.length())))).isEmpty();
+    for (String garbage :
+        List.of(
+            "",
+            "{",
+            "}",
+            "null",
+            "[]",
+            "42",
+            "\"text\"",
+            "{\"model\":5}",
+            "{\"normalizer\":{\"type\":\"BertNormalizer\"}}",
+            "\u0000\uFFFF\uD800",
+            "[".repeat(100_000),
+            "{\"a\":".repeat(50_000))) {
+      assertThat(WordPieceTokenizer.fromJson(garbage))
+          .as(escape(garbage.substring(0, Math.min(20, garbage.length()))))
+          .isEmpty();
     }
     assertThat(WordPieceTokenizer.fromJson(null)).isEmpty();
     // Changes this class does not reproduce: a non-special added token, another pre-tokenizer.
@@ -199,22 +245,24 @@ class WordPieceTokenizerTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         long seed = t;
-        results.add(pool.submit(() -> {
-          List<Integer> order = new ArrayList<>();
-          for (int i = 0; i < texts.size(); i++) {
-            order.add(i);
-          }
-          Collections.shuffle(order, new Random(seed));
-          int wrong = 0;
-          for (int round = 0; round < 3; round++) {
-            for (int i : order) {
-              if (!Arrays.equals(tokenizer.encode(texts.get(i)), expected.get(i))) {
-                wrong++;
-              }
-            }
-          }
-          return wrong;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  List<Integer> order = new ArrayList<>();
+                  for (int i = 0; i < texts.size(); i++) {
+                    order.add(i);
+                  }
+                  Collections.shuffle(order, new Random(seed));
+                  int wrong = 0;
+                  for (int round = 0; round < 3; round++) {
+                    for (int i : order) {
+                      if (!Arrays.equals(tokenizer.encode(texts.get(i)), expected.get(i))) {
+                        wrong++;
+                      }
+                    }
+                  }
+                  return wrong;
+                }));
       }
       for (Future<Integer> result : results) {
         assertThat(result.get()).isZero();
@@ -228,8 +276,11 @@ class WordPieceTokenizerTest {
   void printsSpeedAgainstRustAndDjlJava() {
     List<String> texts = Corpus.realisticPairs(5000, new SplittableRandom(99));
     String[] array = texts.toArray(new String[0]);
-    JsonObject vocabJson = JsonParser.parseString(json).getAsJsonObject()
-        .getAsJsonObject("model").getAsJsonObject("vocab");
+    JsonObject vocabJson =
+        JsonParser.parseString(json)
+            .getAsJsonObject()
+            .getAsJsonObject("model")
+            .getAsJsonObject("vocab");
     String[] byId = new String[vocabJson.size()];
     for (Map.Entry<String, JsonElement> e : vocabJson.entrySet()) {
       byId[e.getValue().getAsInt()] = e.getKey();
@@ -237,33 +288,38 @@ class WordPieceTokenizerTest {
     DefaultVocabulary vocabulary = new DefaultVocabulary(Arrays.asList(byId));
     BertFullTokenizer djlJava = new BertFullTokenizer(vocabulary, true);
 
-    Runnable mine = () -> {
-      for (String text : array) {
-        tokenizer.encode(text);
-      }
-    };
-    Runnable hfOneByOne = () -> {
-      for (String text : array) {
-        reference.encode(text).getIds();
-      }
-    };
-    Runnable hfBatch = () -> {
-      for (int from = 0; from < array.length; from += 64) {
-        for (Encoding e : reference.batchEncode(
-            Arrays.copyOfRange(array, from, Math.min(array.length, from + 64)))) {
-          e.getIds();
-        }
-      }
-    };
-    Runnable djl = () -> {
-      for (String text : array) {
-        List<String> tokens = djlJava.tokenize(text);
-        long[] ids = new long[tokens.size()];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = vocabulary.getIndex(tokens.get(i));
-        }
-      }
-    };
+    Runnable mine =
+        () -> {
+          for (String text : array) {
+            tokenizer.encode(text);
+          }
+        };
+    Runnable hfOneByOne =
+        () -> {
+          for (String text : array) {
+            reference.encode(text).getIds();
+          }
+        };
+    Runnable hfBatch =
+        () -> {
+          for (int from = 0; from < array.length; from += 64) {
+            for (Encoding e :
+                reference.batchEncode(
+                    Arrays.copyOfRange(array, from, Math.min(array.length, from + 64)))) {
+              e.getIds();
+            }
+          }
+        };
+    Runnable djl =
+        () -> {
+          for (String text : array) {
+            List<String> tokens = djlJava.tokenize(text);
+            long[] ids = new long[tokens.size()];
+            for (int i = 0; i < ids.length; i++) {
+              ids[i] = vocabulary.getIndex(tokens.get(i));
+            }
+          }
+        };
     int djlDiffers = 0;
     long tokens = 0;
     for (String text : array) {
@@ -275,17 +331,30 @@ class WordPieceTokenizerTest {
         djlDiffers++;
       }
     }
-    System.out.printf(Locale.ROOT, "speed: %d texts (%d context + reply pairs), %.1f tokens each;"
-        + " BertFullTokenizer differs from HF on %d%n", array.length, array.length / 2,
-        (double) tokens / array.length, djlDiffers);
+    System.out.printf(
+        Locale.ROOT,
+        "speed: %d texts (%d context + reply pairs), %.1f tokens each;"
+            + " BertFullTokenizer differs from HF on %d%n",
+        array.length,
+        array.length / 2,
+        (double) tokens / array.length,
+        djlDiffers);
     // The JNI calls need little warm-up and are slow: fewer rounds keep the test short.
-    System.out.printf(Locale.ROOT, "speed: WordPieceTokenizer   %,10.0f texts/s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "speed: WordPieceTokenizer   %,10.0f texts/s%n",
         rate(mine, array.length, 3, 3));
-    System.out.printf(Locale.ROOT, "speed: HF one by one (JNI)  %,10.0f texts/s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "speed: HF one by one (JNI)  %,10.0f texts/s%n",
         rate(hfOneByOne, array.length, 1, 1));
-    System.out.printf(Locale.ROOT, "speed: HF batchEncode(64)   %,10.0f texts/s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "speed: HF batchEncode(64)   %,10.0f texts/s%n",
         rate(hfBatch, array.length, 1, 1));
-    System.out.printf(Locale.ROOT, "speed: DJL BertFullTokenizer%,10.0f texts/s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "speed: DJL BertFullTokenizer%,10.0f texts/s%n",
         rate(djl, array.length, 3, 3));
   }
 
@@ -318,59 +387,216 @@ class WordPieceTokenizerTest {
   /** Deterministic test texts. */
   static final class Corpus {
     static final String[] SENTENCES = {
-      "Hi! How was your day?", "I'm so tired, work was exhausting today.",
-      "Do you remember what I told you about my sister?", "That sounds really hard. I'm here.",
-      "lol that's hilarious 😂", "Can we talk about something else?",
+      "Hi! How was your day?",
+      "I'm so tired, work was exhausting today.",
+      "Do you remember what I told you about my sister?",
+      "That sounds really hard. I'm here.",
+      "lol that's hilarious 😂",
+      "Can we talk about something else?",
       "I just finished reading \"The Name of the Wind\" — it's amazing!!!",
-      "My cat knocked over my coffee again...", "Good morning sunshine ☀️",
+      "My cat knocked over my coffee again...",
+      "Good morning sunshine ☀️",
       "What's your favourite movie? Mine's Spirited Away (千と千尋の神隠し).",
-      "I feel anxious about tomorrow's exam at 9:30am.", "You always know what to say <3",
+      "I feel anxious about tomorrow's exam at 9:30am.",
+      "You always know what to say <3",
       "I moved to São Paulo last year; still learning Portuguese.",
-      "We went to the café near the Champs-Élysées.", "Do u think I should text him back??",
-      "It's 2024-06-07 and I'm still not done with my thesis", "brb, dinner's ready",
-      "Tell me a joke about penguins 🐧", "Ich habe heute Straße und Fußball gelernt.",
-      "The price went from $1,299.99 to €999 — crazy.", "I'm visiting İzmir and Ankara next week.",
-      "ΟΔΥΣΣΕΥΣ ΚΑΙ ΣΙΣΥΦΟΣ", "Check https://example.com/path?q=hello&lang=en#top please",
-      "email me at jane.doe+bot@example.org", "我今天很开心，因为考试通过了！",
-      "오늘 날씨가 정말 좋네요. 산책 갈래요?", "ありがとうございます！また明日ね。",
-      "مرحبا، كيف حالك اليوم؟", "שלום! מה שלומך?", "नमस्ते, आप कैसे हैं?",
-      "Tiếng Việt có dấu rất đẹp.", "Ça va? Très bien, merci!", "ﬁnally the ﬂight landed",
-      "ＦＵＬＬＷＩＤＴＨ　ｔｅｘｔ　１２３！", "𝐁𝐨𝐥𝐝 𝑖𝑡𝑎𝑙𝑖𝑐 𝓈𝒸𝓇𝒾𝓅𝓉", "¯\\_(ツ)_/¯",
-      ":-) ;-) :D xD :P <3 (^_^) (╯°□°)╯︵ ┻━┻", "I love you 3000 ❤️❤️❤️",
-      "NO WAY!!! That's INSANE", "hmm... idk... maybe?", "👨‍👩‍👧‍👦 family time 👍🏽🇺🇸🏳️‍🌈",
+      "We went to the café near the Champs-Élysées.",
+      "Do u think I should text him back??",
+      "It's 2024-06-07 and I'm still not done with my thesis",
+      "brb, dinner's ready",
+      "Tell me a joke about penguins 🐧",
+      "Ich habe heute Straße und Fußball gelernt.",
+      "The price went from $1,299.99 to €999 — crazy.",
+      "I'm visiting İzmir and Ankara next week.",
+      "ΟΔΥΣΣΕΥΣ ΚΑΙ ΣΙΣΥΦΟΣ",
+      "Check https://example.com/path?q=hello&lang=en#top please",
+      "email me at jane.doe+bot@example.org",
+      "我今天很开心，因为考试通过了！",
+      "오늘 날씨가 정말 좋네요. 산책 갈래요?",
+      "ありがとうございます！また明日ね。",
+      "مرحبا، كيف حالك اليوم؟",
+      "שלום! מה שלומך?",
+      "नमस्ते, आप कैसे हैं?",
+      "Tiếng Việt có dấu rất đẹp.",
+      "Ça va? Très bien, merci!",
+      "ﬁnally the ﬂight landed",
+      "ＦＵＬＬＷＩＤＴＨ　ｔｅｘｔ　１２３！",
+      "𝐁𝐨𝐥𝐝 𝑖𝑡𝑎𝑙𝑖𝑐 𝓈𝒸𝓇𝒾𝓅𝓉",
+      "¯\\_(ツ)_/¯",
+      ":-) ;-) :D xD :P <3 (^_^) (╯°□°)╯︵ ┻━┻",
+      "I love you 3000 ❤️❤️❤️",
+      "NO WAY!!! That's INSANE",
+      "hmm... idk... maybe?",
+      "👨‍👩‍👧‍👦 family time 👍🏽🇺🇸🏳️‍🌈",
       "Remember: [SEP] is just text, and so is [CLS] or [MASK].",
     };
 
     static final String[] SNIPPETS = {
-      "\u200B", "\u200C", "\u200D", "\uFEFF", "\u0000", "\uFFFD", "\u0007", "\u001B[31m",
-      "\t", "\n", "\r\n", "\u000B", "\u000C", "\u0085", "\u00A0", "\u2028", "\u3000", "\u180E",
-      "\u00AD", "İ", "ı", "Σ", "ς", "ß", "ẞ", "ﬁ", "ﬀ", "Ａ", "１", "！", "𝐀", "𝟘", "ǅ", "K", "Å",
-      "Ω", "½", "Ⅻ", "™", "①", "e\u0301", "E\u0300", "o\u0308", "n\u0303", "e\u0323\u0302",
-      "e\u0302\u0323", "a\u0301\u0316", "\u0344", "\u1E9B\u0323", "\u0958", "ẹ́", "x\u20DD",
-      "\u0F73", "\u0F75\u0F71", "བཀྲ་ཤིས་བདེ་ལེགས།", "\u0651\u064E", "مُحَمَّد", "שָׁלוֹם",
-      "\u302E\u302F", "ᄀ까", "가각", "\u2C2F", "\uA7C0", "\u08E2", "\u166D",
-      "😀", "😂", "🥰", "🫠", "👍🏽", "👩🏿‍💻", "🇯🇵", "🏳️‍🌈", "❤️", "✨", "🤷‍♀️",
-      "[SEP]", "[CLS]", "[PAD]", "[UNK]", "[MASK]", "[sep]", "[SEP][SEP]", "[[SEP]]", "[SEP",
-      "...", "!!!", "?!?!", "—", "–", "«»", "„“", "‘’", "¿¡", "※", "・", "、。", "（）", "【】",
-      "http://a.b/c?d=e&f=g", "www.example.com", "#hashtag", "@mention", "100%", "3.14159",
-      "12345678901234567890123", "1,000,000", "+49 (0) 30 1234567", "2+2=4", "a/b\\c", "~`^|",
+      "\u200B",
+      "\u200C",
+      "\u200D",
+      "\uFEFF",
+      "\u0000",
+      "\uFFFD",
+      "\u0007",
+      "\u001B[31m",
+      "\t",
+      "\n",
+      "\r\n",
+      "\u000B",
+      "\u000C",
+      "\u0085",
+      "\u00A0",
+      "\u2028",
+      "\u3000",
+      "\u180E",
+      "\u00AD",
+      "İ",
+      "ı",
+      "Σ",
+      "ς",
+      "ß",
+      "ẞ",
+      "ﬁ",
+      "ﬀ",
+      "Ａ",
+      "１",
+      "！",
+      "𝐀",
+      "𝟘",
+      "ǅ",
+      "K",
+      "Å",
+      "Ω",
+      "½",
+      "Ⅻ",
+      "™",
+      "①",
+      "e\u0301",
+      "E\u0300",
+      "o\u0308",
+      "n\u0303",
+      "e\u0323\u0302",
+      "e\u0302\u0323",
+      "a\u0301\u0316",
+      "\u0344",
+      "\u1E9B\u0323",
+      "\u0958",
+      "ẹ́",
+      "x\u20DD",
+      "\u0F73",
+      "\u0F75\u0F71",
+      "བཀྲ་ཤིས་བདེ་ལེགས།",
+      "\u0651\u064E",
+      "مُحَمَّد",
+      "שָׁלוֹם",
+      "\u302E\u302F",
+      "ᄀ까",
+      "가각",
+      "\u2C2F",
+      "\uA7C0",
+      "\u08E2",
+      "\u166D",
+      "😀",
+      "😂",
+      "🥰",
+      "🫠",
+      "👍🏽",
+      "👩🏿‍💻",
+      "🇯🇵",
+      "🏳️‍🌈",
+      "❤️",
+      "✨",
+      "🤷‍♀️",
+      "[SEP]",
+      "[CLS]",
+      "[PAD]",
+      "[UNK]",
+      "[MASK]",
+      "[sep]",
+      "[SEP][SEP]",
+      "[[SEP]]",
+      "[SEP",
+      "...",
+      "!!!",
+      "?!?!",
+      "—",
+      "–",
+      "«»",
+      "„“",
+      "‘’",
+      "¿¡",
+      "※",
+      "・",
+      "、。",
+      "（）",
+      "【】",
+      "http://a.b/c?d=e&f=g",
+      "www.example.com",
+      "#hashtag",
+      "@mention",
+      "100%",
+      "3.14159",
+      "12345678901234567890123",
+      "1,000,000",
+      "+49 (0) 30 1234567",
+      "2+2=4",
+      "a/b\\c",
+      "~`^|",
     };
 
     static final int[][] RANGES = {
-      {0x20, 0x7E, 30}, {0x0, 0x1F, 3}, {0x7F, 0x9F, 2}, {0xA0, 0x24F, 8}, {0x250, 0x2FF, 2},
-      {0x300, 0x36F, 6}, {0x370, 0x3FF, 4}, {0x400, 0x52F, 4}, {0x590, 0x5FF, 3},
-      {0x600, 0x6FF, 4}, {0x700, 0x8FF, 2}, {0x900, 0xDFF, 4}, {0xE00, 0xFFF, 4},
-      {0x1000, 0x1FFF, 4}, {0x1AB0, 0x1AFF, 1}, {0x1DC0, 0x1FFF, 3}, {0x2000, 0x206F, 5},
-      {0x2070, 0x2BFF, 3}, {0x2C00, 0x2E7F, 2}, {0x2E80, 0x2FFF, 1}, {0x3000, 0x30FF, 4},
-      {0x3100, 0x33FF, 1}, {0x3400, 0x4DBF, 1}, {0x4E00, 0x9FFF, 5}, {0xA000, 0xABFF, 2},
-      {0xA7C0, 0xA7DF, 1}, {0xAC00, 0xD7A3, 4}, {0xD7B0, 0xD7FF, 1}, {0xD800, 0xDFFF, 1},
-      {0xE000, 0xF8FF, 1}, {0xF900, 0xFAFF, 2}, {0xFB00, 0xFDFF, 2}, {0xFE00, 0xFE6F, 2},
-      {0xFF00, 0xFFEF, 3}, {0xFFF0, 0xFFFF, 1}, {0x10000, 0x10FFF, 2}, {0x10570, 0x105BF, 1},
-      {0x10D40, 0x10D8F, 1}, {0x11000, 0x11FFF, 3}, {0x11930, 0x1194F, 1},
-      {0x16F00, 0x16FFF, 1}, {0x1BC00, 0x1BCAF, 1}, {0x1D100, 0x1D1FF, 2},
-      {0x1D400, 0x1D7FF, 2}, {0x1E000, 0x1E02F, 1}, {0x1E900, 0x1E95F, 1},
-      {0x1F000, 0x1FAFF, 6}, {0x20000, 0x2FA1F, 2}, {0x30000, 0x3134F, 1},
-      {0xE0000, 0xE01EF, 1}, {0xF0000, 0x10FFFF, 1},
+      {0x20, 0x7E, 30},
+      {0x0, 0x1F, 3},
+      {0x7F, 0x9F, 2},
+      {0xA0, 0x24F, 8},
+      {0x250, 0x2FF, 2},
+      {0x300, 0x36F, 6},
+      {0x370, 0x3FF, 4},
+      {0x400, 0x52F, 4},
+      {0x590, 0x5FF, 3},
+      {0x600, 0x6FF, 4},
+      {0x700, 0x8FF, 2},
+      {0x900, 0xDFF, 4},
+      {0xE00, 0xFFF, 4},
+      {0x1000, 0x1FFF, 4},
+      {0x1AB0, 0x1AFF, 1},
+      {0x1DC0, 0x1FFF, 3},
+      {0x2000, 0x206F, 5},
+      {0x2070, 0x2BFF, 3},
+      {0x2C00, 0x2E7F, 2},
+      {0x2E80, 0x2FFF, 1},
+      {0x3000, 0x30FF, 4},
+      {0x3100, 0x33FF, 1},
+      {0x3400, 0x4DBF, 1},
+      {0x4E00, 0x9FFF, 5},
+      {0xA000, 0xABFF, 2},
+      {0xA7C0, 0xA7DF, 1},
+      {0xAC00, 0xD7A3, 4},
+      {0xD7B0, 0xD7FF, 1},
+      {0xD800, 0xDFFF, 1},
+      {0xE000, 0xF8FF, 1},
+      {0xF900, 0xFAFF, 2},
+      {0xFB00, 0xFDFF, 2},
+      {0xFE00, 0xFE6F, 2},
+      {0xFF00, 0xFFEF, 3},
+      {0xFFF0, 0xFFFF, 1},
+      {0x10000, 0x10FFF, 2},
+      {0x10570, 0x105BF, 1},
+      {0x10D40, 0x10D8F, 1},
+      {0x11000, 0x11FFF, 3},
+      {0x11930, 0x1194F, 1},
+      {0x16F00, 0x16FFF, 1},
+      {0x1BC00, 0x1BCAF, 1},
+      {0x1D100, 0x1D1FF, 2},
+      {0x1D400, 0x1D7FF, 2},
+      {0x1E000, 0x1E02F, 1},
+      {0x1E900, 0x1E95F, 1},
+      {0x1F000, 0x1FAFF, 6},
+      {0x20000, 0x2FA1F, 2},
+      {0x30000, 0x3134F, 1},
+      {0xE0000, 0xE01EF, 1},
+      {0xF0000, 0x10FFFF, 1},
     };
 
     /** Sentences, decorated with snippets and case and whitespace mutations, then random text. */
@@ -393,12 +619,15 @@ class WordPieceTokenizerTest {
           String sentence = SENTENCES[r.nextInt(SENTENCES.length)];
           if (r.nextInt(3) == 0) {
             int at = r.nextInt(sentence.length() + 1);
-            while (at > 0 && at < sentence.length()
+            while (at > 0
+                && at < sentence.length()
                 && Character.isLowSurrogate(sentence.charAt(at))) {
               at--;
             }
-            sentence = sentence.substring(0, at) + SNIPPETS[r.nextInt(SNIPPETS.length)]
-                + sentence.substring(at);
+            sentence =
+                sentence.substring(0, at)
+                    + SNIPPETS[r.nextInt(SNIPPETS.length)]
+                    + sentence.substring(at);
           }
           sb.append(sentence).append(r.nextInt(5) == 0 ? "" : " ");
           if (r.nextInt(4) == 0) {
@@ -412,7 +641,7 @@ class WordPieceTokenizerTest {
           case 2 -> text = Normalizer.normalize(text, Normalizer.Form.NFKC);
           case 3 -> text = text.replace(' ', "\t\n\u00A0\u2009".charAt(r.nextInt(4)));
           case 4 -> text = text.toLowerCase(Locale.ROOT);
-          default -> { }
+          default -> {}
         }
         out.add(text);
       }

@@ -68,7 +68,8 @@ class TorchScriptEncoderTest {
         maxDiff = Math.max(maxDiff, Math.abs(logits[i][j] - expected.logits()[i][j]));
       }
     }
-    System.out.println("TorchScript tiny-bert logits: max |diff| vs float64 reference = " + maxDiff);
+    System.out.println(
+        "TorchScript tiny-bert logits: max |diff| vs float64 reference = " + maxDiff);
     assertThat(maxDiff).isLessThan(1e-4);
   }
 
@@ -80,7 +81,8 @@ class TorchScriptEncoderTest {
     for (int i = 0; i < expected.ids().length; i++) {
       float[][] alone =
           encoder.logits(
-              TokenBatch.pad(new long[][] {expected.ids()[i]}, new long[][] {expected.types()[i]}, 0));
+              TokenBatch.pad(
+                  new long[][] {expected.ids()[i]}, new long[][] {expected.types()[i]}, 0));
       for (int j = 0; j < LABELS.size(); j++) {
         maxDiff = Math.max(maxDiff, Math.abs(alone[0][j] - batched[i][j]));
       }
@@ -173,7 +175,8 @@ class TorchScriptEncoderTest {
     assertThatThrownBy(() -> load(missing))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining(missing.toString())
-        .satisfies(e -> assertThat(((ModelLoadException) e).source()).isEqualTo(missing.toString()));
+        .satisfies(
+            e -> assertThat(((ModelLoadException) e).source()).isEqualTo(missing.toString()));
   }
 
   @Test

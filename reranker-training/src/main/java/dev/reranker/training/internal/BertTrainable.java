@@ -133,8 +133,12 @@ public final class BertTrainable implements TrainableModel {
   @Override
   public String toString() {
     var c = bert.config();
-    return String.format(java.util.Locale.ROOT,
-        "BERT cross-encoder (%d layers, hidden %d, %.1fM parameters, labels %s)", c.numLayers(),
-        c.hiddenSize(), parameterCount() / 1e6, c.labels());
+    return String.format(
+        java.util.Locale.ROOT,
+        "BERT cross-encoder (%d layers, hidden %d, %.1fM parameters, labels %s)",
+        c.numLayers(),
+        c.hiddenSize(),
+        parameterCount() / 1e6,
+        c.labels());
   }
 }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gradient clipping by global norm, over the parameters' gradients (DJL's {@code optClipGrad}
- * clips each value, not the norm), with an optional loss-scale unscaling folded in.
+ * Gradient clipping by global norm, over the parameters' gradients (DJL's {@code optClipGrad} clips
+ * each value, not the norm), with an optional loss-scale unscaling folded in.
  */
 public final class Gradients {
   private Gradients() {}
@@ -18,8 +18,8 @@ public final class Gradients {
   /**
    * Unscales the gradients by {@code 1 / lossScale}, then scales them so that their global L2 norm
    * is at most {@code maxNorm}, in place: one multiplication per gradient. When the norm is not
-   * finite (an overflow), nothing is changed and the norm is returned as it is, for the caller
-   * to skip the step or stop.
+   * finite (an overflow), nothing is changed and the norm is returned as it is, for the caller to
+   * skip the step or stop.
    *
    * @param maxNorm the largest norm allowed; not positive turns clipping off
    * @param scratch the manager that owns the temporary arrays (closed by the caller)

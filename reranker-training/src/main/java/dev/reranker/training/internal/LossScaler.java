@@ -10,9 +10,9 @@ import java.util.Locale;
  * zero in float16; a step whose gradients overflow (inf or NaN) is skipped and the scale halved;
  * after {@code growthInterval} clean steps in a row the scale doubles.
  *
- * <p>Unlike {@code GradScaler}, the scale has a floor: an overflow at a scale of {@link
- * #MIN_SCALE} or below means the gradients are not finite even unscaled, so training has diverged
- * and {@link #update} throws rather than skip steps forever.
+ * <p>Unlike {@code GradScaler}, the scale has a floor: an overflow at a scale of {@link #MIN_SCALE}
+ * or below means the gradients are not finite even unscaled, so training has diverged and {@link
+ * #update} throws rather than skip steps forever.
  *
  * <p>Not thread-safe: one training loop owns it.
  */
@@ -43,10 +43,13 @@ public final class LossScaler {
    *     #MIN_SCALE}, or {@code growthInterval} is not positive
    */
   public LossScaler(float initialScale, int growthInterval) {
-    checkArgument(Float.isFinite(initialScale) && initialScale > MIN_SCALE,
-        "initialScale must be finite and above %s, but was %s", MIN_SCALE, initialScale);
-    checkArgument(growthInterval > 0, "growthInterval must be positive, but was %s",
-        growthInterval);
+    checkArgument(
+        Float.isFinite(initialScale) && initialScale > MIN_SCALE,
+        "initialScale must be finite and above %s, but was %s",
+        MIN_SCALE,
+        initialScale);
+    checkArgument(
+        growthInterval > 0, "growthInterval must be positive, but was %s", growthInterval);
     this.scale = initialScale;
     this.growthInterval = growthInterval;
   }
@@ -62,10 +65,9 @@ public final class LossScaler {
   }
 
   /**
-   * Records the outcome of a backward pass at the current scale and says whether to apply the
-   * step: finite gradients count a clean step (the scale doubles on the {@code growthInterval}-th
-   * in a row, after this step); non-finite ones halve the scale, reset the count and skip the
-   * step.
+   * Records the outcome of a backward pass at the current scale and says whether to apply the step:
+   * finite gradients count a clean step (the scale doubles on the {@code growthInterval}-th in a
+   * row, after this step); non-finite ones halve the scale, reset the count and skip the step.
    *
    * @param finite whether every gradient of the step was finite
    * @return whether the optimizer should apply this step's gradients
@@ -75,9 +77,12 @@ public final class LossScaler {
   public boolean update(boolean finite) {
     if (!finite) {
       if (scale <= MIN_SCALE) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "training diverged: gradients are not finite even at loss scale %s (lower the "
-                + "learning rate)", scale));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "training diverged: gradients are not finite even at loss scale %s (lower the "
+                    + "learning rate)",
+                scale));
       }
       scale /= 2;
       cleanSteps = 0;
@@ -96,7 +101,12 @@ public final class LossScaler {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "LossScaler{scale=%s, cleanSteps=%d/%d, skipped=%d}",
-        scale, cleanSteps, growthInterval, skippedSteps);
+    return String.format(
+        Locale.ROOT,
+        "LossScaler{scale=%s, cleanSteps=%d/%d, skipped=%d}",
+        scale,
+        cleanSteps,
+        growthInterval,
+        skippedSteps);
   }
 }

@@ -19,15 +19,15 @@ import java.util.List;
 /**
  * Mixed-precision training of the native BERT, Apex's "O2" scheme written out by hand, since DJL
  * 0.36 has no autocast and its {@code toType} casts without autograd (the JNI casts under {@code
- * torch::NoGradGuard}), so a float16 cast of a float32 weight inside the forward passes no
- * gradient back to it.
+ * torch::NoGradGuard}), so a float16 cast of a float32 weight inside the forward passes no gradient
+ * back to it.
  *
  * <ul>
  *   <li>The model passed in keeps the float32 <em>master</em> weights: the optimizer updates them,
  *       evaluation and checkpoints read them.
  *   <li>A working copy ({@link #workingModel()}) holds float16 parameters that require gradients;
- *       forward and backward run on it, with the loss multiplied by the {@link LossScaler}'s
- *       scale ({@link #scale}).
+ *       forward and backward run on it, with the loss multiplied by the {@link LossScaler}'s scale
+ *       ({@link #scale}).
  *   <li>{@link #step} copies the gradients to float32, unscales them, clips them by global norm,
  *       skips the step (and halves the scale) if any is inf or NaN, else lets the optimizer update
  *       the master weights and copies them back into the working copy.
@@ -63,12 +63,16 @@ public final class MixedPrecision implements AutoCloseable {
    * @throws IllegalArgumentException if {@code dataType} is not FLOAT16 (DJL 0.36's PyTorch JNI
    *     aborts the process on BFLOAT16 arrays) or the master weights are not float32
    */
-  public MixedPrecision(NativeBert master, DataType dataType, Optimizer optimizer,
-      LossScaler scaler) {
-    checkArgument(dataType == DataType.FLOAT16,
-        "mixed precision needs FLOAT16 working weights, but was %s", dataType);
-    checkArgument(master.dataType() == DataType.FLOAT32,
-        "mixed precision needs float32 master weights, but they are %s", master.dataType());
+  public MixedPrecision(
+      NativeBert master, DataType dataType, Optimizer optimizer, LossScaler scaler) {
+    checkArgument(
+        dataType == DataType.FLOAT16,
+        "mixed precision needs FLOAT16 working weights, but was %s",
+        dataType);
+    checkArgument(
+        master.dataType() == DataType.FLOAT32,
+        "mixed precision needs float32 master weights, but they are %s",
+        master.dataType());
     this.dataType = dataType;
     this.optimizer = optimizer;
     this.scaler = scaler;
@@ -123,9 +127,9 @@ public final class MixedPrecision implements AutoCloseable {
 
   /**
    * Finishes a step after the backward pass of {@link #scale scaled} loss on the working copy:
-   * copies its gradients to float32 and sets them to zero; unscales and clips the copies to
-   * {@code maxGradNorm}; tells the scaler whether they were finite; if so, updates the master
-   * weights with the optimizer and copies them into the working copy. Runs with autograd off.
+   * copies its gradients to float32 and sets them to zero; unscales and clips the copies to {@code
+   * maxGradNorm}; tells the scaler whether they were finite; if so, updates the master weights with
+   * the optimizer and copies them into the working copy. Runs with autograd off.
    *
    * @param maxGradNorm the global norm to clip to; not positive turns clipping off
    * @param scratch the per-step manager that receives the temporary arrays (closed by the caller)

@@ -42,14 +42,15 @@ public interface Progress extends AutoCloseable {
     private final ProgressBar bar;
 
     Bar(PrintStream out, String task, long steps) {
-      bar = new ProgressBarBuilder()
-          .setTaskName(task)
-          .setInitialMax(steps)
-          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-          .setConsumer(new ConsoleProgressBarConsumer(out))
-          .setUpdateIntervalMillis(250)
-          .setUnit(" steps", 1)
-          .build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(task)
+              .setInitialMax(steps)
+              .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+              .setConsumer(new ConsoleProgressBarConsumer(out))
+              .setUpdateIntervalMillis(250)
+              .setUnit(" steps", 1)
+              .build();
     }
 
     @Override
@@ -86,8 +87,16 @@ public interface Progress extends AutoCloseable {
       }
       long elapsed = System.nanoTime() - start;
       Duration eta = Duration.ofNanos(done == 0 ? 0 : elapsed / done * (steps - done));
-      out.printf(Locale.ROOT, "%s step %d/%d loss %.4f lr %.1e elapsed %s ETA %s%n", task, done,
-          steps, loss, learningRate, clock(Duration.ofNanos(elapsed)), clock(eta));
+      out.printf(
+          Locale.ROOT,
+          "%s step %d/%d loss %.4f lr %.1e elapsed %s ETA %s%n",
+          task,
+          done,
+          steps,
+          loss,
+          learningRate,
+          clock(Duration.ofNanos(elapsed)),
+          clock(eta));
       out.flush();
     }
 

@@ -7,9 +7,9 @@ import ai.djl.training.loss.Loss;
 /**
  * Sigmoid binary cross-entropy per logit, weighted, averaged over the weights: labels are {@code
  * (targets, weights)}, both {@code [batch, labels]}; a weight of 0 leaves a logit out (a record
- * without a polarity has no upvote target). Computed in float32 from logits as {@code max(x, 0) -
- * x * y + log(1 + exp(-|x|))}, which never overflows. Float16 logits (mixed precision) are cast
- * with {@link MixedPrecision#toFloat32}, which keeps the autograd graph.
+ * without a polarity has no upvote target). Computed in float32 from logits as {@code max(x, 0) - x
+ * * y + log(1 + exp(-|x|))}, which never overflows. Float16 logits (mixed precision) are cast with
+ * {@link MixedPrecision#toFloat32}, which keeps the autograd graph.
  */
 public final class ReactionLoss extends Loss {
 

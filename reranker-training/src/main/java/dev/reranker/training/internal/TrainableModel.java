@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cross-encoder the trainer can fine-tune: its DJL model (whose block owns the parameters), how
- * a pair batch becomes the block's inputs, and where the logits are in its outputs.
+ * A cross-encoder the trainer can fine-tune: its DJL model (whose block owns the parameters), how a
+ * pair batch becomes the block's inputs, and where the logits are in its outputs.
  */
 public interface TrainableModel extends EncoderModel {
 

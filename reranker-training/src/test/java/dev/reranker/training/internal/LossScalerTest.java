@@ -55,8 +55,9 @@ class LossScalerTest {
     assertThat(scaler.scale()).isEqualTo(LossScaler.MIN_SCALE);
     assertThatThrownBy(() -> scaler.update(false))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("training diverged: gradients are not finite even at loss scale 1.0 (lower "
-            + "the learning rate)");
+        .hasMessage(
+            "training diverged: gradients are not finite even at loss scale 1.0 (lower "
+                + "the learning rate)");
   }
 
   @Test

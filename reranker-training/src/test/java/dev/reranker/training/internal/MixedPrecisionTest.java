@@ -43,8 +43,8 @@ class MixedPrecisionTest {
   @BeforeEach
   void createMaster() {
     BertConfig config = new BertConfig(30522, 32, 2, 2, 64, 128, 2, 1e-12f, List.of("upvote"));
-    master = NativeBert.withRandomRest(config, Map.of(), BundledModel.tokenizerJson(), 11,
-        Device.cpu());
+    master =
+        NativeBert.withRandomRest(config, Map.of(), BundledModel.tokenizerJson(), 11, Device.cpu());
   }
 
   @AfterEach
@@ -68,11 +68,14 @@ class MixedPrecisionTest {
       mask[i] = position < LENGTH - i / LENGTH ? 1 : 0; // some padding
     }
     Shape shape = new Shape(BATCH, LENGTH);
-    NDList inputs = new NDList(manager.create(ids, shape), manager.create(types, shape),
-        manager.create(mask, shape));
+    NDList inputs =
+        new NDList(
+            manager.create(ids, shape), manager.create(types, shape), manager.create(mask, shape));
     NDArray logits = block.forward(new ParameterStore(manager, false), inputs, false).get(2);
-    NDList labels = new NDList(manager.create(new float[] {1, 0, 1, 0}, new Shape(BATCH, 1)),
-        manager.ones(new Shape(BATCH, 1)));
+    NDList labels =
+        new NDList(
+            manager.create(new float[] {1, 0, 1, 0}, new Shape(BATCH, 1)),
+            manager.ones(new Shape(BATCH, 1)));
     return new ReactionLoss().evaluate(labels, new NDList(logits));
   }
 
@@ -101,8 +104,8 @@ class MixedPrecisionTest {
   void gradientsMatchFloat32AndTheUpdateReachesMasterAndCopy() {
     Map<String, HostTensor> before = master.weights();
     try (NativeBert reference = master.withPrecision(DataType.FLOAT32);
-        MixedPrecision mixed = new MixedPrecision(master, DataType.FLOAT16, adamW(),
-            new LossScaler(1024f, 2000));
+        MixedPrecision mixed =
+            new MixedPrecision(master, DataType.FLOAT16, adamW(), new LossScaler(1024f, 2000));
         NDManager manager = mixed.workingModel().getNDManager().newSubManager()) {
       Block working = mixed.workingModel().getBlock();
       assertThat(working.getParameters().valueAt(0).getArray().getDataType())
@@ -132,15 +135,18 @@ class MixedPrecisionTest {
       assertThat(mixed.scaler().skippedSteps()).isZero();
 
       Map<String, HostTensor> after = master.weights();
-      assertThat(maxAbsDifference(after.get("classifier.weight").data(),
-          before.get("classifier.weight").data())).isGreaterThan(1e-3f);
+      assertThat(
+              maxAbsDifference(
+                  after.get("classifier.weight").data(), before.get("classifier.weight").data()))
+          .isGreaterThan(1e-3f);
       for (Pair<String, Parameter> p : master.block().getParameters()) {
         NDArray masterArray = p.getValue().getArray();
         assertThat(masterArray.getDataType()).isEqualTo(DataType.FLOAT32);
         assertThat(masterArray.hasGradient()).isFalse();
         NDArray copy = working.getParameters().get(p.getKey()).getArray();
         assertThat(copy.getDataType()).isEqualTo(DataType.FLOAT16);
-        assertThat(maxAbsDifference(floats(copy), roundedToHalf(masterArray))).as(p.getKey())
+        assertThat(maxAbsDifference(floats(copy), roundedToHalf(masterArray)))
+            .as(p.getKey())
             .isZero();
         NDArray grad = copy.getGradient();
         grad.attach(manager);
@@ -154,8 +160,8 @@ class MixedPrecisionTest {
     Map<String, HostTensor> before = master.weights();
     // 2^100 overflows any float16 gradient; the scaled loss itself is float32 and finite
     float huge = (float) Math.pow(2, 100);
-    try (MixedPrecision mixed = new MixedPrecision(master, DataType.FLOAT16, adamW(),
-            new LossScaler(huge, 2000));
+    try (MixedPrecision mixed =
+            new MixedPrecision(master, DataType.FLOAT16, adamW(), new LossScaler(huge, 2000));
         NDManager manager = mixed.workingModel().getNDManager().newSubManager()) {
       Block working = mixed.workingModel().getBlock();
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -170,7 +176,8 @@ class MixedPrecisionTest {
       assertThat(mixed.scaler().skippedSteps()).isEqualTo(1);
       Map<String, HostTensor> after = master.weights();
       for (String name : before.keySet()) {
-        assertThat(maxAbsDifference(after.get(name).data(), before.get(name).data())).as(name)
+        assertThat(maxAbsDifference(after.get(name).data(), before.get(name).data()))
+            .as(name)
             .isZero();
       }
       for (Parameter p : working.getParameters().values()) {
@@ -183,8 +190,8 @@ class MixedPrecisionTest {
 
   @Test
   void leavesNoArrayBehindAfterAStep() {
-    try (MixedPrecision mixed = new MixedPrecision(master, DataType.FLOAT16, adamW(),
-        new LossScaler(1024f, 2000))) {
+    try (MixedPrecision mixed =
+        new MixedPrecision(master, DataType.FLOAT16, adamW(), new LossScaler(1024f, 2000))) {
       NDManager masterManager = master.djlModel().getNDManager();
       NDManager workingManager = mixed.workingModel().getNDManager();
       int[] counts = new int[3];
@@ -195,8 +202,8 @@ class MixedPrecisionTest {
           }
           assertThat(mixed.step(1.0, manager).applied()).isTrue();
         }
-        counts[i] = masterManager.getManagedArrays().size()
-            + workingManager.getManagedArrays().size();
+        counts[i] =
+            masterManager.getManagedArrays().size() + workingManager.getManagedArrays().size();
       }
       // the first step creates AdamW's moments; later steps create nothing that outlives them
       assertThat(counts[2]).isEqualTo(counts[1]);
@@ -221,13 +228,13 @@ class MixedPrecisionTest {
 
   @Test
   void rejectsAnotherWorkingTypeOrHalfMasterWeights() {
-    assertThatThrownBy(() -> new MixedPrecision(master, DataType.BFLOAT16, adamW(),
-        new LossScaler()))
+    assertThatThrownBy(
+            () -> new MixedPrecision(master, DataType.BFLOAT16, adamW(), new LossScaler()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("mixed precision needs FLOAT16 working weights, but was bfloat16");
     try (NativeBert half = master.withPrecision(DataType.FLOAT16)) {
-      assertThatThrownBy(() -> new MixedPrecision(half, DataType.FLOAT16, adamW(),
-          new LossScaler()))
+      assertThatThrownBy(
+              () -> new MixedPrecision(half, DataType.FLOAT16, adamW(), new LossScaler()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("mixed precision needs float32 master weights, but they are float16");
     }
