@@ -24,26 +24,22 @@ class ReadmeSnippetTest {
 
   @Test
   void builderSnippetRuns() throws Exception {
+    // spotless:off (README.md shows this region as written here)
     // @start region="builder"
-    try (Reranker reranker =
-        Reranker.builder()
-            .model(RerankerModel.bundled()) // or .model(Path.of("my-checkpoint"))
-            .maxSeqLen(80)
-            .maxReplyTokens(20)
-            .batchSize(32)
-            .maxBatchDelay(Duration.ofMillis(5))
+    try (Reranker reranker = Reranker.builder()
+            .model(RerankerModel.bundled())            // or .model(Path.of("my-checkpoint"))
+            .maxSeqLen(80).maxReplyTokens(20)
+            .batchSize(32).maxBatchDelay(Duration.ofMillis(5))
             .maxQueuedPairs(10_000)
             .mixedPrecision(true)
             .build()) {
-      Dialog dialog =
-          Dialog.of(
-              Turn.user("Just anxious and tired"),
-              Turn.bot("Still worried about tomorrow?"),
-              Turn.user("Yes, I have an exam"));
-      Ranking ranking = reranker.rank(dialog, candidates); // candidates: List<Candidate>
+      Dialog dialog = Dialog.of(Turn.user("Just anxious and tired"), Turn.bot("Still worried about tomorrow?"),
+          Turn.user("Yes, I have an exam"));
+      Ranking ranking = reranker.rank(dialog, candidates);          // candidates: List<Candidate>
       CompletableFuture<Ranking> later = reranker.rankAsync(dialog, candidates);
-      float p = reranker.score(dialog, "You will do great, you prepared well."); // P(upvote)
-      // @end
+      float p = reranker.score(dialog, "You will do great, you prepared well.");   // P(upvote)
+    // @end
+    // spotless:on
       assertThat(ranking.best()).isPresent();
       assertThat(later.get().best().orElseThrow().candidate())
           .isEqualTo(ranking.best().orElseThrow().candidate());
@@ -53,15 +49,14 @@ class ReadmeSnippetTest {
 
   @Test
   void modelSnippetCompiles() {
+    // spotless:off (README.md shows this region as written here)
     // @start region="models"
-    RerankerModel.bundled(); // pretrained all-MiniLM-L6-v2 (bi-encoder)
-    RerankerModel.checkpoint(Path.of("my-bert")); // a HuggingFace BERT checkpoint folder
-    RerankerModel.torchScript(
-        Path.of("model.pt"),
-        Path.of("tokenizer.json"),
-        ModelKind.CROSS_ENCODER,
-        List.of("downvote", "upvote")); // anything exported from Python
+    RerankerModel.bundled();                          // pretrained all-MiniLM-L6-v2 (bi-encoder)
+    RerankerModel.checkpoint(Path.of("my-bert"));     // a HuggingFace BERT checkpoint folder
+    RerankerModel.torchScript(Path.of("model.pt"), Path.of("tokenizer.json"),
+        ModelKind.CROSS_ENCODER, List.of("downvote", "upvote"));   // anything exported from Python
     // @end
+    // spotless:on
   }
 
   @Test
