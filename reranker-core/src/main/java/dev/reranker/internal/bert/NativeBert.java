@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonObject;
 import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
+import dev.reranker.internal.EncoderChecks;
 import dev.reranker.internal.io.HfConfig;
 import dev.reranker.internal.io.HostArrays;
 import dev.reranker.internal.io.HostTensor;
@@ -311,10 +312,7 @@ public final class NativeBert implements EncoderModel {
 
   @Override
   public float[][] logits(TokenBatch batch) {
-    if (kind() != ModelKind.CROSS_ENCODER) {
-      throw new IllegalStateException(
-          "logits need a cross-encoder, but this model has no classifier");
-    }
+    EncoderChecks.checkCrossEncoder(kind(), "this BERT (no classifier)");
     int labels = labels().size();
     return run(
         batch,
@@ -385,9 +383,7 @@ public final class NativeBert implements EncoderModel {
    * which path it runs.
    */
   public BertInference.Verification prepare() {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
+    EncoderChecks.checkOpen(closed.get());
     return inference().verification();
   }
 
@@ -412,17 +408,8 @@ public final class NativeBert implements EncoderModel {
   }
 
   private <R> R run(TokenBatch batch, BertInference.Output output, Function<NDArray, R> read) {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
-    if (batch.length() > maxPositions()) {
-      throw new IllegalArgumentException(
-          "batch length "
-              + batch.length()
-              + " exceeds the model's "
-              + maxPositions()
-              + " positions");
-    }
+    EncoderChecks.checkOpen(closed.get());
+    EncoderChecks.checkLength(batch, maxPositions());
     BertInference forward = inference();
     JniUtils.setGradMode(false); // thread-local in libtorch: no autograd graph for inference
     try (NDManager m = model.getNDManager().newSubManager()) {
@@ -446,9 +433,7 @@ public final class NativeBert implements EncoderModel {
    * @throws ModelLoadException naming the folder if it cannot be written
    */
   public void save(Path directory, JsonObject extra) {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
+    EncoderChecks.checkOpen(closed.get());
     Calibration fitted = calibration;
     if (fitted != null && !extra.has(HfConfig.CALIBRATION_KEY)) {
       extra = extra.deepCopy(); // a fitted calibration travels with the weights

@@ -16,6 +16,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.reranker.Calibration;
 import dev.reranker.internal.DjlRuntime;
+import dev.reranker.internal.EncoderChecks;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.io.HfConfig;
 import dev.reranker.internal.io.HostArrays;
@@ -349,17 +350,8 @@ public final class QaLstmModel implements EncoderModel {
 
   @Override
   public float[][] logits(TokenBatch batch) {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
-    if (batch.length() > MAX_POSITIONS) {
-      throw new IllegalArgumentException(
-          "batch length "
-              + batch.length()
-              + " exceeds the model's "
-              + MAX_POSITIONS
-              + " positions");
-    }
+    EncoderChecks.checkOpen(closed.get());
+    EncoderChecks.checkLength(batch, MAX_POSITIONS);
     JniUtils.setGradMode(false); // thread-local in libtorch: no autograd graph for inference
     try (NDManager m = model.getNDManager().newSubManager()) {
       NDList out = block.forward(new ParameterStore(m, false), inputs(m, batch), false);
@@ -405,9 +397,7 @@ public final class QaLstmModel implements EncoderModel {
 
   /** Saves as a checkpoint folder, adding {@code extra} entries to its {@code config.json}. */
   public void save(Path directory, JsonObject extra) {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
+    EncoderChecks.checkOpen(closed.get());
     BaselineConfig c = block.config();
     JsonObject json = new JsonObject();
     JsonArray architectures = new JsonArray();

@@ -18,6 +18,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import dev.reranker.internal.EncoderChecks;
 import dev.reranker.internal.io.HostArrays;
 import dev.reranker.model.EncoderModel;
 import dev.reranker.model.ModelKind;
@@ -214,10 +215,7 @@ public final class TorchScriptEncoder implements EncoderModel {
   public float[][] logits(TokenBatch batch) {
     requireNonNull(batch, "batch");
     ensureOpen();
-    if (kind != ModelKind.CROSS_ENCODER) {
-      throw new IllegalStateException(
-          "logits need a cross-encoder, but " + source + " is loaded as a " + kind);
-    }
+    EncoderChecks.checkCrossEncoder(kind, source.toString());
     checkLength(batch);
     return run(
         batch,
@@ -363,20 +361,11 @@ public final class TorchScriptEncoder implements EncoderModel {
   }
 
   private void checkLength(TokenBatch batch) {
-    if (batch.length() > maxPositions) {
-      throw new IllegalArgumentException(
-          "batch length "
-              + batch.length()
-              + " exceeds the model's maximum of "
-              + maxPositions
-              + " positions");
-    }
+    EncoderChecks.checkLength(batch, maxPositions);
   }
 
   private void ensureOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("model is closed");
-    }
+    EncoderChecks.checkOpen(closed.get());
   }
 
   /**
