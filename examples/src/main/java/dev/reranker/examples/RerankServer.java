@@ -273,6 +273,9 @@ public final class RerankServer implements AutoCloseable {
     @Override
     public void run() {
       while (true) {
+        if (ex.answered.get()) { // answered 503 by the drain while its body was still coming
+          return;
+        }
         Content.Chunk chunk = ex.request.read();
         if (chunk == null) {
           ex.request.demand(this);
