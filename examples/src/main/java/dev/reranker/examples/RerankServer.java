@@ -331,6 +331,9 @@ public final class RerankServer implements AutoCloseable {
     ex.request.addFailureListener(failure -> ranking.cancel(false));
     ex.onShutdown = () -> ranking.cancel(false);
     ex.watchForHangUp(() -> ranking.cancel(false));
+    // Jetty cuts every connection's idle timeout to 1 s when it stops; a request waiting for the
+    // model is idle, and the drain timeout, not that, decides when it gets its 503.
+    ex.request.addIdleTimeoutListener(idle -> !closed.get());
     // Answer on Jetty's pool, not on the reranker's thread that completed the future.
     var unused =
         ranking.whenCompleteAsync(
@@ -558,7 +561,10 @@ public final class RerankServer implements AutoCloseable {
       int status =
           request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
       response.setStatus(status);
-      String reason = reason(request.getAttribute(ERROR_MESSAGE), status);
+      String reason =
+          status == 503 // GracefulHandler's answer to a request that came after close()
+              ? "the server is shutting down"
+              : reason(request.getAttribute(ERROR_MESSAGE), status);
       logger.debug("{} {} -> {} (protocol)", request.getMethod(), request.getHttpURI(), status);
       count(status);
       byte[] bytes = errorJson(code(status), reason).getBytes(StandardCharsets.UTF_8);
