@@ -26,8 +26,10 @@ public final class Main {
               rank replies for one dialog: contexts oldest first, alternating user and bot,
               the last one the user's; --json prints one JSON object
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
+              [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N]
+              [--drain-timeout-ms N]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, GET /health,
-              GET /metrics (Prometheus)
+              GET /metrics (Prometheus); SIGTERM or Ctrl-C drains, then exits 0
         train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|baseline|PATH]
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]

@@ -4,77 +4,108 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.gson.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.reranker.Ranking;
 import dev.reranker.Reranker;
 import dev.reranker.RerankerClosedException;
 import dev.reranker.RerankerOverloadedException;
 import dev.reranker.RerankerTimeoutException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reranker as an HTTP JSON service on the JDK's {@link HttpServer}, bound to 127.0.0.1:
+ * The reranker as an HTTP JSON service on Jetty 12 (core handlers, no servlets), bound to
+ * 127.0.0.1:
  *
  * <ul>
  *   <li>{@code POST /rerank} with {@code {"context": [TURN, ...], "persona": [FACT, ...],
  *       "candidates": [TEXT or {"text": ..., "source": ...}, ...]}} (context oldest first, the last
  *       turn the user's; persona optional) answers the object of {@code rank --json} ({@link
- *       RankingJson});
- *   <li>{@code GET /health} answers {@code {"status":"ok"}};
- *   <li>{@code GET /metrics} answers the reranker's stats in Prometheus text format.
+ *       RankingJson}) plus {@code "truncated": {"turns": N, "persona": N}}, what was left out of a
+ *       long dialog ({@link RequestJson});
+ *   <li>{@code GET /health} (or {@code HEAD}) answers {@code {"status":"ok"}};
+ *   <li>{@code GET /metrics} (or {@code HEAD}) answers the reranker's stats and the HTTP answers by
+ *       status in Prometheus text format.
  * </ul>
  *
- * <p>Errors answer {@code {"error": "..."}}: 400 malformed JSON, 404 unknown path, 405 wrong
- * method, 413 over a {@link Limits limit}, 422 valid JSON of the wrong shape, 503 overloaded (the
- * reranker's queue is full) or closing, 504 timed out, 500 model fault.
+ * <p>Every error, Jetty's own protocol errors included, answers {@code {"error": CODE, "message":
+ * TEXT}} with a stable code: 400 {@code malformed_json}, {@code invalid_utf8}, {@code bad_request}
+ * (bad framing: Content-Length, chunks, a body shorter than declared); 404 {@code not_found}; 405
+ * {@code method_not_allowed}; 408 {@code request_timeout} (the body stalled past the idle timeout);
+ * 413 {@code body_too_large} (refused from its Content-Length, before reading it, or as soon as a
+ * chunked body passes the limit), {@code too_many_candidates}; 415 {@code unsupported_media_type}
+ * (a Content-Type that is not JSON); 422 {@code invalid_request}; 431 {@code headers_too_large};
+ * 503 {@code overloaded} (the reranker's queue is full) or {@code shutting_down}; 504 {@code
+ * timeout}; 500 {@code internal}. A client error logs at most one DEBUG line, never a stack trace.
  *
  * <p>Threads: one shared {@link Reranker} serves every request, so that concurrent requests batch
- * together. Handlers never wait for the model: they parse, call {@link Reranker#rankAsync}, and
- * return; the exchange is answered when the future completes, on the server's pool. So the pool's
- * size bounds the requests being parsed or written, not the requests in flight, and every request
- * waiting for the model sits in the reranker's queue, where it can join a batch (with blocking
- * handlers, 32 threads would cap a batch at 32 requests, and a slow model would tie up every
- * thread). Overload is the queue's bound, {@code maxQueuedPairs}: 503.
+ * together. No thread waits for a client or the model: the body is read as it arrives (Jetty calls
+ * back when more is there), {@link Reranker#rankAsync} queues the pairs, and the answer is written
+ * when the future completes. A silent or slow client holds a connection, not a thread, until the
+ * idle timeout closes it, and {@link Builder#maxConnections} caps the connections. A client that
+ * disconnects before its answer cancels its request, so its pairs that are still queued are never
+ * scored ({@code reranker_cancelled_total}, and HTTP code 499 in {@code /metrics}).
+ *
+ * <p>{@link #close()} drains: it stops accepting, answers every request already accepted (its
+ * result, or a 503 {@code shutting_down} once {@link Builder#drainTimeout} has passed), then stops.
  */
 public final class RerankServer implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(RerankServer.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
-  private static final long DRAIN_LIMIT_BYTES = 16L << 20;
+  private static final Pattern SAFE_REASON = Pattern.compile("[A-Za-z0-9 ,:;'()/=-]{1,80}");
+
+  /** Status of a request whose client went away before its answer (nginx's convention). */
+  static final int CLIENT_CLOSED = 499;
 
   /**
-   * What a request may hold; beyond it the server answers 413.
+   * What a request may hold. The body size and the candidate count are hard limits (413); the
+   * dialog is cut to fit the other two instead ({@link RequestJson}).
    *
    * @param maxBodyBytes the largest request body
    * @param maxCandidates the most candidates in one request
-   * @param maxTurns the most context turns, and the most persona facts
-   * @param maxTextChars the longest turn, fact, candidate text or source tag, in chars
+   * @param maxTurns the most context turns kept (the newest), and the most persona facts kept
+   * @param maxContextChars the most characters of context kept, and of persona facts kept
    */
-  public record Limits(int maxBodyBytes, int maxCandidates, int maxTurns, int maxTextChars) {
-    /** 1 MiB, 256 candidates, 64 turns, 4,000 chars. */
-    public static final Limits DEFAULTS = new Limits(1 << 20, 256, 64, 4_000);
+  public record Limits(int maxBodyBytes, int maxCandidates, int maxTurns, int maxContextChars) {
+    /** 1 MiB, 256 candidates, 64 turns, 16,000 chars. */
+    public static final Limits DEFAULTS = new Limits(1 << 20, 256, 64, 16_000);
 
     /**
      * Creates limits.
@@ -82,7 +113,7 @@ public final class RerankServer implements AutoCloseable {
      * @throws IllegalArgumentException if a limit is not positive
      */
     public Limits {
-      if (maxBodyBytes <= 0 || maxCandidates <= 0 || maxTurns <= 0 || maxTextChars <= 0) {
+      if (maxBodyBytes <= 0 || maxCandidates <= 0 || maxTurns <= 0 || maxContextChars <= 0) {
         throw new IllegalArgumentException(
             "limits must be positive, but were "
                 + maxBodyBytes
@@ -91,34 +122,59 @@ public final class RerankServer implements AutoCloseable {
                 + ", "
                 + maxTurns
                 + ", "
-                + maxTextChars);
+                + maxContextChars);
       }
     }
   }
 
   private final Reranker reranker;
-  private final HttpServer server;
-  private final ExecutorService pool;
+  private final Server server;
+  private final ServerConnector connector;
+  private final QueuedThreadPool threads;
   private final Limits limits;
   private final Duration timeout;
+  private final Duration drainTimeout;
   private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet(); // accepted, not answered
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicInteger inFlight = new AtomicInteger(); // exchanges not yet answered
 
   private RerankServer(Builder b) throws IOException {
     this.reranker = b.reranker;
     this.limits = b.limits;
     this.timeout = b.timeout;
-    this.pool = Executors.newFixedThreadPool(b.threads, daemonThreads());
-    this.server =
-        HttpServer.create(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), b.backlog);
-    server.setExecutor(pool);
-    server.createContext("/rerank", ex -> handle(ex, "/rerank", "POST", this::rerank));
-    server.createContext("/health", ex -> handle(ex, "/health", "GET", this::health));
-    server.createContext("/metrics", ex -> handle(ex, "/metrics", "GET", this::metrics));
-    server.createContext("/", ex -> handle(ex, null, null, null));
-    server.start();
+    this.drainTimeout = b.drainTimeout;
+    this.threads = new QueuedThreadPool(b.threads, Math.min(b.threads, 8));
+    threads.setName("rerank-http");
+    threads.setDaemon(true);
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(16 * 1024);
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost("127.0.0.1");
+    connector.setPort(b.port);
+    connector.setIdleTimeout(b.idleTimeout.toMillis());
+    connector.setAcceptQueueSize(b.backlog);
+    server.addConnector(connector);
+    // Past the cap the connector stops accepting (the kernel's backlog holds the rest) until one
+    // closes; idle ones close after the idle timeout, so a flood of silent clients cannot hold it.
+    server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setHandler(new GracefulHandler(new Routes()));
+    // close() answers what is left with 503 at drainTimeout; the extra second is for writing those.
+    server.setStopTimeout(drainTimeout.toMillis() + 1_000);
+    server.setStopAtShutdown(false); // ServeCommand's hook drains, then frees the model
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
   }
 
   /** Returns a builder for a server in front of {@code reranker}, which it shares, never closes. */
@@ -128,130 +184,70 @@ public final class RerankServer implements AutoCloseable {
 
   /** Returns the bound port (the chosen one when started on port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
-  @FunctionalInterface
-  private interface Handler {
-    void handle(HttpExchange exchange) throws IOException, RequestJson.Rejected;
-  }
-
-  /** Routes by exact path and method; every failure becomes a JSON error, never a dropped call. */
-  private void handle(
-      HttpExchange ex, @Nullable String path, @Nullable String method, @Nullable Handler handler) {
-    inFlight.incrementAndGet(); // respond() takes it off, on every path
-    try {
+  /** Routes by exact path and method. Never blocks: each route answers now or calls back. */
+  private final class Routes extends Handler.Abstract.NonBlocking {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      Exchange ex = new Exchange(request, response, callback);
+      inFlight.add(ex);
+      String path = Request.getPathInContext(request);
+      String method = request.getMethod();
       if (closed.get()) {
-        ex.getResponseHeaders().set("Connection", "close");
-        respondError(ex, 503, "shutting down");
-      } else if (path == null || handler == null || !ex.getRequestURI().getPath().equals(path)) {
-        respondError(
-            ex,
-            404,
-            "no such path '"
-                + ex.getRequestURI().getPath()
-                + "'; try POST /rerank, GET /health, GET /metrics");
-      } else if (!ex.getRequestMethod().equals(method)) {
-        ex.getResponseHeaders().set("Allow", method);
-        respondError(
-            ex,
-            405,
-            "method " + ex.getRequestMethod() + " not allowed on " + path + "; use " + method);
-      } else {
-        handler.handle(ex);
-      }
-    } catch (RequestJson.Rejected e) {
-      respondError(ex, e.status, String.valueOf(e.getMessage()));
-    } catch (IOException | RuntimeException e) {
-      logger.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-      respondError(ex, 500, "internal error: " + e);
-    }
-  }
-
-  private void rerank(HttpExchange ex) throws IOException, RequestJson.Rejected {
-    String body = new String(readBody(ex), StandardCharsets.UTF_8);
-    RequestJson.Input input = RequestJson.parse(body, limits);
-    CompletableFuture<Ranking> ranking;
-    try {
-      ranking = reranker.rankAsync(input.dialog(), input.candidates(), timeout);
-    } catch (IllegalArgumentException e) { // more candidates than the reranker's queue holds
-      throw new RequestJson.Rejected(413, String.valueOf(e.getMessage()));
-    }
-    // Answer on our pool, not on the reranker's thread that completed the future.
-    var unused =
-        ranking.whenCompleteAsync(
-            (r, failure) -> {
-              if (failure != null) {
-                respondFailure(ex, failure);
-                return;
-              }
-              String json;
-              try {
-                json = RankCommand.GSON.toJson(RankingJson.of(r));
-              } catch (RuntimeException e) { // a bug, but the client still gets an answer
-                respondFailure(ex, e);
-                return;
-              }
-              respond(ex, 200, JSON, json);
-            },
-            pool);
-  }
-
-  private void respondFailure(HttpExchange ex, Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof RerankerOverloadedException) {
-      ex.getResponseHeaders().set("Retry-After", "1");
-      respondError(ex, 503, "overloaded: " + cause.getMessage());
-    } else if (cause instanceof RerankerClosedException) {
-      respondError(ex, 503, "shutting down: " + cause.getMessage());
-    } else if (cause instanceof RerankerTimeoutException) {
-      respondError(ex, 504, "timed out after " + timeout.toMillis() + " ms: " + cause.getMessage());
-    } else {
-      logger.warn("reranking failed", cause);
-      respondError(ex, 500, "reranking failed: " + cause.getMessage());
-    }
-  }
-
-  private byte[] readBody(HttpExchange ex) throws IOException, RequestJson.Rejected {
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(length.strip());
-      } catch (NumberFormatException e) {
-        throw new RequestJson.Rejected(400, "bad Content-Length '" + length + "'");
-      }
-      if (declared > limits.maxBodyBytes()) { // refuse before parsing a byte of it
-        try (InputStream in = ex.getRequestBody()) {
-          drain(in);
+        ex.error(503, "shutting_down", "the server is shutting down");
+      } else if ("/rerank".equals(path)) {
+        if (method.equals("POST")) {
+          rerank(ex);
+        } else {
+          ex.notAllowed(path, "POST");
         }
-        throw new RequestJson.Rejected(413, tooLarge(declared));
+      } else if ("/health".equals(path) || "/metrics".equals(path)) {
+        if (method.equals("GET") || method.equals("HEAD")) {
+          if (path.equals("/health")) {
+            ex.respond(200, JSON, "{\"status\":\"ok\"}");
+          } else {
+            ex.respond(200, PROMETHEUS, metricsText());
+          }
+        } else {
+          ex.notAllowed(path, "GET, HEAD");
+        }
+      } else {
+        ex.error(
+            404,
+            "not_found",
+            "no such path '"
+                + (path == null ? request.getHttpURI().toString() : path)
+                + "'; try POST /rerank, GET /health, GET /metrics");
       }
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(limits.maxBodyBytes() + 1); // chunked bodies declare no length
-      if (body.length > limits.maxBodyBytes()) {
-        drain(in);
-        throw new RequestJson.Rejected(413, tooLarge(body.length));
-      }
-      return body;
+      return true;
     }
   }
 
-  /**
-   * Reads and discards what is left of a refused body, up to {@link #DRAIN_LIMIT_BYTES}: closing a
-   * socket with unread input makes TCP reset the connection, and the client would never see its
-   * 413. Past the cap, a reset is the cheaper answer.
-   */
-  private static void drain(InputStream in) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
-    long left = DRAIN_LIMIT_BYTES;
-    for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
-      left -= n;
+  private String metricsText() {
+    Map<Integer, Long> counts = new TreeMap<>();
+    responses.forEach((code, n) -> counts.put(code, n.sum()));
+    return PrometheusMetrics.render(reranker.stats(), counts);
+  }
+
+  private void rerank(Exchange ex) {
+    String type = ex.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    if (type != null && !isJson(type)) {
+      ex.error(415, "unsupported_media_type", "Content-Type must be application/json");
+      return;
     }
+    long declared = ex.request.getLength();
+    if (declared > limits.maxBodyBytes()) { // refuse before reading a byte of it
+      ex.error(413, "body_too_large", tooLarge(declared));
+      return;
+    }
+    new BodyReader(ex).run();
+  }
+
+  private static boolean isJson(String contentType) {
+    String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return mime.equals("application/json") || mime.endsWith("+json");
   }
 
   private String tooLarge(long bytes) {
@@ -262,85 +258,403 @@ public final class RerankServer implements AutoCloseable {
         + " bytes";
   }
 
-  private void health(HttpExchange ex) {
-    respond(ex, 200, JSON, "{\"status\":\"ok\"}");
+  /**
+   * Reads the body as Jetty delivers it, never waiting: when no bytes are there, it asks to be run
+   * again when some are. Stops at the limit.
+   */
+  private final class BodyReader implements Runnable {
+    private final Exchange ex;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+    BodyReader(Exchange ex) {
+      this.ex = ex;
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        if (ex.answered.get()) { // answered 503 by the drain while its body was still coming
+          return;
+        }
+        Content.Chunk chunk = ex.request.read();
+        if (chunk == null) {
+          ex.request.demand(this);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          Throwable failure = requireNonNull(chunk.getFailure());
+          if (failure instanceof TimeoutException) {
+            ex.error(408, "request_timeout", "the body did not arrive within the idle timeout");
+          } else {
+            ex.error(400, "bad_request", "the body is incomplete or badly framed");
+          }
+          return;
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        int size = bytes.remaining();
+        if (body.size() + (long) size > limits.maxBodyBytes()) {
+          chunk.release();
+          ex.error(413, "body_too_large", tooLarge(body.size() + (long) size));
+          return;
+        }
+        byte[] copy = new byte[size];
+        bytes.get(copy);
+        body.write(copy, 0, size);
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (last) {
+          submit(ex, body.toByteArray());
+          return;
+        }
+      }
+    }
   }
 
-  private void metrics(HttpExchange ex) {
-    Map<Integer, Long> counts = new TreeMap<>();
-    responses.forEach((code, n) -> counts.put(code, n.sum()));
-    respond(ex, 200, PROMETHEUS, PrometheusMetrics.render(reranker.stats(), counts));
-  }
-
-  private void respondError(HttpExchange ex, int status, String message) {
-    JsonObject error = new JsonObject();
-    error.addProperty("error", message);
-    respond(ex, status, JSON, RankCommand.GSON.toJson(error));
-  }
-
-  private void respond(HttpExchange ex, int status, String contentType, String body) {
-    responses.computeIfAbsent(status, k -> new LongAdder()).increment();
+  private void submit(Exchange ex, byte[] body) {
+    RequestJson.Input input;
+    CompletableFuture<Ranking> ranking;
     try {
-      write(ex, status, contentType, body);
-    } finally {
-      inFlight.decrementAndGet();
+      input = RequestJson.parse(RequestJson.utf8(body), limits);
+      try {
+        ranking = reranker.rankAsync(input.dialog(), input.candidates(), timeout);
+      } catch (IllegalArgumentException e) { // more candidates than the reranker's queue holds
+        throw new RequestJson.Rejected(413, "too_many_candidates", String.valueOf(e.getMessage()));
+      }
+    } catch (RequestJson.Rejected e) {
+      ex.error(e.status, e.code, String.valueOf(e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      ex.fault(e);
+      return;
+    }
+    // A client that hangs up cancels its request: its pairs still queued are dropped unscored.
+    ex.request.addFailureListener(failure -> ranking.cancel(false));
+    ex.onShutdown = () -> ranking.cancel(false);
+    ex.watchForHangUp(() -> ranking.cancel(false));
+    // Jetty cuts every connection's idle timeout to 1 s when it stops; a request waiting for the
+    // model is idle, and the drain timeout, not that, decides when it gets its 503.
+    ex.request.addIdleTimeoutListener(idle -> !closed.get());
+    // Answer on Jetty's pool, not on the reranker's thread that completed the future.
+    var unused =
+        ranking.whenCompleteAsync(
+            (r, failure) -> {
+              if (failure != null) {
+                ex.failed(failure);
+                return;
+              }
+              String json;
+              try {
+                JsonObject o = RankingJson.of(r);
+                JsonObject truncated = new JsonObject();
+                truncated.addProperty("turns", input.droppedTurns());
+                truncated.addProperty("persona", input.droppedPersona());
+                o.add("truncated", truncated);
+                json = RequestJson.escapeLoneSurrogates(RankCommand.GSON.toJson(o));
+              } catch (RuntimeException e) { // a bug, but the client still gets an answer
+                ex.fault(e);
+                return;
+              }
+              ex.respond(200, JSON, json);
+            },
+            threads);
+  }
+
+  /** One request and its answer, given exactly once. */
+  private final class Exchange {
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final AtomicBoolean answered = new AtomicBoolean();
+    volatile @Nullable Runnable onShutdown;
+    volatile @Nullable HangUpWatch watch;
+    volatile boolean closeAfter;
+
+    Exchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    void notAllowed(String path, String allow) {
+      response.getHeaders().put(HttpHeader.ALLOW, allow);
+      error(
+          405,
+          "method_not_allowed",
+          "method " + request.getMethod() + " not allowed on " + path + "; use " + allow);
+    }
+
+    void failed(Throwable failure) {
+      Throwable cause = failure;
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof CancellationException) {
+        if (closed.get()) {
+          error(503, "shutting_down", "the server shut down before the answer was ready");
+        } else { // the client hung up; nobody is left to answer
+          abort(cause);
+        }
+      } else if (cause instanceof RerankerOverloadedException) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        error(503, "overloaded", "overloaded: " + cause.getMessage());
+      } else if (cause instanceof RerankerClosedException) {
+        error(503, "shutting_down", "shutting down: " + cause.getMessage());
+      } else if (cause instanceof RerankerTimeoutException) {
+        error(504, "timeout", "timed out after " + timeout.toMillis() + " ms");
+      } else {
+        fault(cause);
+      }
+    }
+
+    void fault(Throwable cause) {
+      logger.warn("reranking failed", cause); // ours, not the client's: the trace is worth it
+      error(500, "internal", "reranking failed; see the server log");
+    }
+
+    void error(int status, String code, String message) {
+      if (status >= 400 && status < 500) {
+        logger.debug(
+            "{} {} -> {} {}: {}", request.getMethod(), request.getHttpURI(), status, code, message);
+      }
+      if (status == 413 || status == 408 || status == 400 || closed.get()) {
+        // The rest of the body is unread (or the server is going): do not read it to find the next
+        // request.
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
+      respond(status, JSON, errorJson(code, message));
+    }
+
+    /**
+     * Jetty reads nothing from an HTTP/1.1 connection while its request is being handled, so it
+     * would not notice the client leave until the answer is written. Once the whole body is read,
+     * this asks to hear when the socket becomes readable: end of stream (or a reset) means the
+     * client hung up (nginx's 499 does the same, so a client that only half-closes is taken as gone
+     * too). A byte of a pipelined next request is consumed, so that connection closes after this
+     * answer instead of reading a mangled request.
+     */
+    void watchForHangUp(Runnable hangUp) {
+      if (request.getConnectionMetaData().getConnection().getEndPoint()
+          instanceof AbstractEndPoint endPoint) {
+        HangUpWatch w = new HangUpWatch(endPoint, hangUp);
+        watch = w;
+        w.arm();
+      }
+    }
+
+    /** Is told when a waiting request's socket turns readable. */
+    final class HangUpWatch implements Callback {
+      private final AbstractEndPoint endPoint;
+      private final Runnable hangUp;
+      private final AtomicBoolean armed = new AtomicBoolean();
+      private int spurious; // only the selector's callback touches it, one at a time
+
+      HangUpWatch(AbstractEndPoint endPoint, Runnable hangUp) {
+        this.endPoint = endPoint;
+        this.hangUp = hangUp;
+      }
+
+      void arm() {
+        if (!answered.get() && armed.compareAndSet(false, true)) {
+          if (!endPoint.tryFillInterested(this)) {
+            armed.set(false); // Jetty is reading (a pipelined request): leave the socket to it
+          }
+        }
+      }
+
+      /** Before the answer: Jetty will want the fill interest back for the next request. */
+      void disarm() {
+        if (armed.compareAndSet(true, false)) {
+          endPoint.getFillInterest().onFail(new CancellationException("answered"));
+        }
+      }
+
+      @Override
+      public void succeeded() {
+        if (!armed.compareAndSet(true, false)) {
+          return;
+        }
+        int n;
+        try {
+          n = endPoint.fill(BufferUtil.allocate(1)); // empty in Jetty's flush-mode convention
+        } catch (IOException e) {
+          n = -1;
+        }
+        if (n < 0) {
+          hangUp.run();
+        } else if (n > 0) {
+          closeAfter = true;
+        } else if (spurious++ < 3) {
+          arm(); // woken for nothing
+        }
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        armed.set(false); // disarmed, or the endpoint closed: Jetty fails the request then
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING; // a 1-byte read and a cancel
+      }
+    }
+
+    void respond(int status, String contentType, String body) {
+      if (!answered.compareAndSet(false, true)) {
+        return;
+      }
+      HangUpWatch w = watch;
+      if (w != null) {
+        w.disarm();
+      }
+      if (closeAfter) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
+      inFlight.remove(this);
+      count(status);
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length); // HEAD sends no body
+      response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    void abort(Throwable cause) {
+      if (answered.compareAndSet(false, true)) {
+        HangUpWatch w = watch;
+        if (w != null) {
+          w.disarm();
+        }
+        inFlight.remove(this);
+        count(CLIENT_CLOSED);
+        logger.debug("{} {}: the client went away", request.getMethod(), request.getHttpURI());
+        // Quiet (an EofException): Jetty logs a plain failure as a WARN with a stack trace.
+        callback.failed(new EofException("the client hung up: " + cause));
+      }
+    }
+
+    /** At the end of the drain: the request's answer is a 503 now. */
+    void shutDown() {
+      Runnable cancel = onShutdown;
+      error(503, "shutting_down", "the server shut down before the answer was ready");
+      if (cancel != null) {
+        cancel.run();
+      }
     }
   }
 
-  private static void write(HttpExchange ex, int status, String contentType, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    try (OutputStream out = ex.getResponseBody()) {
-      ex.getResponseHeaders().set("Content-Type", contentType);
-      ex.sendResponseHeaders(status, bytes.length);
-      out.write(bytes);
-    } catch (IOException e) {
-      logger.debug("client went away before its {} answer", status, e); // nothing left to tell
-    } finally {
-      ex.close();
+  private void count(int status) {
+    responses.computeIfAbsent(status, k -> new LongAdder()).increment();
+  }
+
+  static String errorJson(String code, String message) {
+    JsonObject error = new JsonObject();
+    error.addProperty("error", code);
+    error.addProperty("message", message);
+    return RequestJson.escapeLoneSurrogates(RankCommand.GSON.toJson(error));
+  }
+
+  /** Jetty's own errors (bad framing, headers too large, ...) as our JSON, counted. */
+  private final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      int status =
+          request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
+      response.setStatus(status);
+      String reason =
+          status == 503 // GracefulHandler's answer to a request that came after close()
+              ? "the server is shutting down"
+              : reason(request.getAttribute(ERROR_MESSAGE), status);
+      logger.debug("{} {} -> {} (protocol)", request.getMethod(), request.getHttpURI(), status);
+      count(status);
+      byte[] bytes = errorJson(code(status), reason).getBytes(StandardCharsets.UTF_8);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+      response.write(true, ByteBuffer.wrap(bytes), callback);
+      return true;
     }
+  }
+
+  /** Jetty's reason when it is a short plain phrase, else a generic one: no class names leak. */
+  private static String reason(@Nullable Object jettyMessage, int status) {
+    String s = jettyMessage == null ? "" : jettyMessage.toString();
+    if (SAFE_REASON.matcher(s).matches() && !s.contains("Exception")) {
+      return s;
+    }
+    return status >= 500 ? "server error" : "the request is malformed";
+  }
+
+  private static String code(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 408 -> "request_timeout";
+      case 411 -> "length_required";
+      case 413 -> "body_too_large";
+      case 414 -> "uri_too_long";
+      case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
+      case 500 -> "internal";
+      case 501 -> "not_implemented";
+      case 503 -> "shutting_down";
+      case 505 -> "http_version_not_supported";
+      default -> "http_" + status;
+    };
   }
 
   /**
-   * Answers new requests 503, lets those in progress finish (up to 2 s), then stops listening and
-   * stops the pool. Does not close the reranker. Idempotent.
+   * Drains and stops: stops accepting, answers new requests on open connections 503, lets the
+   * requests in progress finish until the drain timeout, answers those still waiting 503, then
+   * closes every connection. Logs one INFO line at the start and one at the end. Does not close the
+   * reranker. Idempotent.
    */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      // Our own wait, then stop(0): JDK 17's HttpServer.stop(delay) waited the whole delay here
-      // even with no exchange in progress (2 s per test server).
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      boolean interrupted = false;
-      while (inFlight.get() > 0 && System.nanoTime() < deadline && !interrupted) {
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      server.stop(0);
-      pool.shutdown();
-      try {
-        if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
-          pool.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        pool.shutdownNow();
-        interrupted = true;
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    long start = System.nanoTime();
+    long answeredBefore = answeredTotal();
+    int pending = inFlight.size();
+    logger.info(
+        "shutting down: draining {} requests in flight, up to {} ms",
+        pending,
+        drainTimeout.toMillis());
+    LongAdder expired = new LongAdder();
+    Thread deadline =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(drainTimeout.toMillis());
+              } catch (InterruptedException e) {
+                return; // drained in time
+              }
+              for (Exchange ex : inFlight) {
+                expired.increment();
+                ex.shutDown();
+              }
+            },
+            "rerank-drain-deadline");
+    deadline.setDaemon(true);
+    deadline.start();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      logger.warn("stopping the HTTP server failed: {}", e.toString());
+    }
+    deadline.interrupt();
+    logger.info(
+        "shut down in {} ms: {} answered while draining, {} of them 503 at the drain timeout, {}"
+            + " unanswered",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        answeredTotal() - answeredBefore,
+        expired.sum(),
+        inFlight.size());
   }
 
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "rerank-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  private long answeredTotal() {
+    return responses.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   /** Configures and starts a {@link RerankServer}. */
@@ -348,8 +662,20 @@ public final class RerankServer implements AutoCloseable {
     /** Default port: 8080. */
     public static final int DEFAULT_PORT = 8080;
 
-    /** Default pool size: 32 threads parse requests and write answers. */
+    /**
+     * Default pool size: 32 threads parse requests and write answers (none waits for a client or
+     * the model; Jetty's acceptor and selector take two).
+     */
     public static final int DEFAULT_THREADS = 32;
+
+    /** Default idle timeout: 30 s without a byte in either direction closes a connection. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Default drain timeout: 10 s for the requests in flight at {@link #close()}, then 503. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default cap on open connections: 1,024. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_024;
 
     /** Default per-request deadline: 10 s, then 504. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -360,6 +686,9 @@ public final class RerankServer implements AutoCloseable {
     private int backlog = 256;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Limits limits = Limits.DEFAULTS;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     private Builder(Reranker reranker) {
       this.reranker = reranker;
@@ -382,12 +711,12 @@ public final class RerankServer implements AutoCloseable {
     /**
      * Sets the pool's thread count.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if under 8
      */
     @CanIgnoreReturnValue
     public Builder threads(int threads) {
-      if (threads <= 0) {
-        throw new IllegalArgumentException("threads must be positive, but was " + threads);
+      if (threads < 8) { // Jetty's acceptor, selector and reserved threads come out of the pool
+        throw new IllegalArgumentException("threads must be at least 8, but was " + threads);
       }
       this.threads = threads;
       return this;
@@ -406,6 +735,58 @@ public final class RerankServer implements AutoCloseable {
       }
       this.timeout = timeout;
       return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent (no byte in either direction) before it is closed:
+     * a client that sends part of a request and waits is cut off then (a stalled body gets 408).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link RerankServer#close()} lets accepted requests finish; those still waiting
+     * then are answered 503 {@code shutting_down}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    @CanIgnoreReturnValue
+    public Builder drainTimeout(Duration drainTimeout) {
+      requireNonNull(drainTimeout, "drainTimeout");
+      if (drainTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "drainTimeout must not be negative, but was " + drainTimeout);
+      }
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the most open connections; past it the server accepts no more until one closes.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException(
+            "maxConnections must be positive, but was " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, but was " + d);
+      }
+      return d;
     }
 
     /** Sets the request limits (default {@link Limits#DEFAULTS}). */

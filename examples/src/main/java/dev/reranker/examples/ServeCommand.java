@@ -8,13 +8,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms
- * N]}: runs {@link RerankServer} on 127.0.0.1 until the JVM stops (Ctrl-C) or, in tests, the
- * calling thread is interrupted.
+ * {@code serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
+ * [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N] [--drain-timeout-ms N]}: runs
+ * {@link RerankServer} on 127.0.0.1 until SIGTERM or SIGINT (Ctrl-C) or, in tests, until the
+ * calling thread is interrupted; then drains (answers every accepted request, up to the drain
+ * timeout), frees the model and returns 0.
  */
 final class ServeCommand {
+  private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+
   private ServeCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err, RerankerFactory rerankers)
@@ -22,7 +28,16 @@ final class ServeCommand {
     ArgParser parser =
         new ArgParser(
             "serve",
-            Set.of("--port", "--model", "--batch-size", "--max-batch-delay-ms", "--timeout-ms"),
+            Set.of(
+                "--port",
+                "--model",
+                "--batch-size",
+                "--max-batch-delay-ms",
+                "--timeout-ms",
+                "--max-queued-pairs",
+                "--idle-timeout-ms",
+                "--max-connections",
+                "--drain-timeout-ms"),
             Set.of());
     ArgParser.Parsed options = parser.parse(args);
     int port = options.integer("--port", 0, 65_535, RerankServer.Builder.DEFAULT_PORT);
@@ -36,17 +51,42 @@ final class ServeCommand {
     int timeoutMs =
         options.integer(
             "--timeout-ms", 1, 600_000, (int) RerankServer.Builder.DEFAULT_TIMEOUT.toMillis());
+    int maxQueuedPairs =
+        options.integer(
+            "--max-queued-pairs", 1, 10_000_000, Reranker.Builder.DEFAULT_MAX_QUEUED_PAIRS);
+    int idleTimeoutMs =
+        options.integer(
+            "--idle-timeout-ms",
+            100,
+            3_600_000,
+            (int) RerankServer.Builder.DEFAULT_IDLE_TIMEOUT.toMillis());
+    int maxConnections =
+        options.integer(
+            "--max-connections", 1, 1_000_000, RerankServer.Builder.DEFAULT_MAX_CONNECTIONS);
+    int drainTimeoutMs =
+        options.integer(
+            "--drain-timeout-ms",
+            0,
+            600_000,
+            (int) RerankServer.Builder.DEFAULT_DRAIN_TIMEOUT.toMillis());
     Path model = options.modelPath().orElse(null);
 
     Reranker reranker =
         rerankers.open(
             CompanionSetup.builder(model)
                 .batchSize(batchSize)
-                .maxBatchDelay(Duration.ofMillis(delayMs)));
+                .maxBatchDelay(Duration.ofMillis(delayMs))
+                .maxQueuedPairs(maxQueuedPairs));
     RerankServer server;
     try {
       server =
-          RerankServer.builder(reranker).port(port).timeout(Duration.ofMillis(timeoutMs)).start();
+          RerankServer.builder(reranker)
+              .port(port)
+              .timeout(Duration.ofMillis(timeoutMs))
+              .idleTimeout(Duration.ofMillis(idleTimeoutMs))
+              .maxConnections(maxConnections)
+              .drainTimeout(Duration.ofMillis(drainTimeoutMs))
+              .start();
     } catch (IOException | RuntimeException e) {
       rerankers.release(reranker);
       err.println("serve: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
@@ -57,21 +97,31 @@ final class ServeCommand {
           server.close();
           rerankers.release(reranker);
         };
+    // SIGTERM and SIGINT interrupt this thread, which drains and returns 0; a JVM that stops
+    // another way (or where signals cannot be caught) still drains in the hook.
+    Thread serving = Thread.currentThread();
     Thread hook = new Thread(shutdown, "serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C: finish answering, free the model
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<Signals.Restore> restores = Signals.onTermination(serving::interrupt);
     out.println("listening on http://127.0.0.1:" + server.port());
     out.flush();
+    boolean interrupted = false;
     try {
       new CountDownLatch(1).await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true; // set again after the drain, which an interrupt would cut short
     }
+    restores.forEach(Signals.Restore::run);
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException jvmStopping) {
-      return 0; // the hook runs the shutdown
+      return 0; // the hook runs the shutdown (and the JVM is exiting: no interrupt to keep)
     }
     shutdown.run();
+    logger.debug("serve: stopped");
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 }

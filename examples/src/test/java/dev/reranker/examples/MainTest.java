@@ -54,6 +54,18 @@ class MainTest {
             List.of("serve", "--port", "70000"),
             "serve: --port must be an integer in [0, 65535], but was '70000'"),
         Arguments.of(List.of("serve", "--port"), "serve: option --port needs a value"),
+        Arguments.of(
+            List.of("serve", "--max-connections", "0"),
+            "serve: --max-connections must be an integer in [1, 1000000], but was '0'"),
+        Arguments.of(
+            List.of("serve", "--drain-timeout-ms", "-1"),
+            "serve: --drain-timeout-ms must be an integer in [0, 600000], but was '-1'"),
+        Arguments.of(
+            List.of("serve", "--idle-timeout-ms", "10"),
+            "serve: --idle-timeout-ms must be an integer in [100, 3600000], but was '10'"),
+        Arguments.of(
+            List.of("serve", "--max-queued-pairs", "x"),
+            "serve: --max-queued-pairs must be an integer in [1, 10000000], but was 'x'"),
         Arguments.of(List.of("demo", "--json"), "demo: unknown option '--json'"),
         Arguments.of(
             List.of("demo", "--model", "/no/such/model"),

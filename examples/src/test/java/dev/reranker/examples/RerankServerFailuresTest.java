@@ -55,6 +55,7 @@ class RerankServerFailuresTest {
       assertThat(rejected.statusCode()).isEqualTo(503);
       assertThat(rejected.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(error(rejected)).startsWith("overloaded: queue full");
+      assertThat(code(rejected)).isEqualTo("overloaded");
       assertThat(running.join().statusCode()).isEqualTo(200);
       assertThat(waiting.join().statusCode()).isEqualTo(200);
     }
@@ -70,6 +71,7 @@ class RerankServerFailuresTest {
 
       assertThat(response.statusCode()).isEqualTo(504);
       assertThat(error(response)).startsWith("timed out after 200 ms");
+      assertThat(code(response)).isEqualTo("timeout");
     }
   }
 
@@ -94,7 +96,8 @@ class RerankServerFailuresTest {
       HttpResponse<String> next = postAsync(server, "[\"a\"]").join();
 
       assertThat(failed.statusCode()).isEqualTo(500);
-      assertThat(error(failed)).startsWith("reranking failed: ");
+      assertThat(error(failed)).isEqualTo("reranking failed; see the server log");
+      assertThat(code(failed)).isEqualTo("internal");
       assertThat(next.statusCode()).isEqualTo(200);
     }
   }
@@ -110,7 +113,11 @@ class RerankServerFailuresTest {
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String error(HttpResponse<String> response) {
+  private static String code(HttpResponse<String> response) {
     return JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString();
+  }
+
+  private static String error(HttpResponse<String> response) {
+    return JsonParser.parseString(response.body()).getAsJsonObject().get("message").getAsString();
   }
 }

@@ -219,12 +219,6 @@ class RerankServerTest {
             hi + "\"candidates\": " + many + "}",
             413,
             "'candidates' has 257 items, over the limit of 256"),
-        Arguments.of(
-            hi + "\"candidates\": [\"" + "a".repeat(4001) + "\"]}",
-            413,
-            "'candidates[0]' has 4001 characters"),
-        Arguments.of(
-            "{\"context\": " + many + ", \"candidates\": [\"a\"]}", 413, "'context' has 257 items"),
         Arguments.of("[\"hi\"]", 422, "must be a JSON object"),
         Arguments.of("{\"candidates\": [\"a\"]}", 422, "missing field 'context'"),
         Arguments.of(
@@ -280,7 +274,7 @@ class RerankServerTest {
     assertThat(get.headers().firstValue("Allow")).hasValue("POST");
     assertThat(error(get)).contains("method GET not allowed on /rerank");
     assertThat(post.statusCode()).isEqualTo(405);
-    assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+    assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD"); // was GET: HEAD is new
     assertThat(nowhere.statusCode()).isEqualTo(404);
     assertThat(error(nowhere)).contains("no such path '/rerank/more'");
   }
@@ -374,8 +368,9 @@ class RerankServerTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValue("application/json; charset=utf-8");
     JsonObject o = JsonParser.parseString(response.body()).getAsJsonObject();
-    assertThat(o.keySet()).containsExactly("error");
-    return o.get("error").getAsString();
+    assertThat(o.keySet()).containsExactly("error", "message");
+    assertThat(o.get("error").getAsString()).matches("[a-z_]+"); // a stable code
+    return o.get("message").getAsString();
   }
 
   static URI uri(String path) {
