@@ -305,8 +305,11 @@ final class SelectionTraining implements TrainingRun.Task {
   }
 
   @Override
-  public double criterion(EvaluationReport raw) {
-    return raw.mrr();
+  public double criterion(TrainingRun.Scored scored, EvaluationReport raw) {
+    // From the logits, not the report's float probabilities: the listwise loss ignores a shift of
+    // all scores, so logits may drift past where sigmoid rounds to 1 and ties would hide the order.
+    return BinaryMetrics.ranking(scored.logits(), scored.labels(), scored.groups())
+        .meanReciprocalRank();
   }
 
   @Override

@@ -98,8 +98,11 @@ final class TrainingRun implements AutoCloseable {
     /** Scores the validation set with the current weights. */
     Scored validate(TrainableModel m);
 
-    /** Returns the value that picks the best epoch (higher is better) from a raw report. */
-    double criterion(EvaluationReport raw);
+    /**
+     * Returns the value that picks the best epoch (higher is better), from the validation scores or
+     * their uncalibrated report.
+     */
+    double criterion(Scored scored, EvaluationReport raw);
 
     /** Names {@link #criterion} for the log: "AUC", "MRR". */
     String criterionName();
@@ -504,7 +507,7 @@ final class TrainingRun implements AutoCloseable {
     }
 
     @Override
-    public double criterion(EvaluationReport raw) {
+    public double criterion(Scored scored, EvaluationReport raw) {
       return raw.auc();
     }
 
@@ -611,7 +614,7 @@ final class TrainingRun implements AutoCloseable {
         CalibrationFitter.fit(config.calibration(), scored.logits(), scored.labels());
     EvaluationReport raw = report(scored, Calibration.SIGMOID);
     EvaluationReport calibrated = report(scored, calibration);
-    double criterion = task.criterion(raw);
+    double criterion = task.criterion(scored, raw);
     boolean improved = criterion > standing.bestAuc + 1e-9;
     m.setCalibration(calibration);
     EpochSummary summary =
