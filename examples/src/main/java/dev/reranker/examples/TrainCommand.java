@@ -1,5 +1,7 @@
 package dev.reranker.examples;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.reranker.model.BaselineConfig;
 import dev.reranker.model.ModelLoadException;
 import dev.reranker.model.RerankerModel;
@@ -9,6 +11,7 @@ import dev.reranker.training.EpochSummary;
 import dev.reranker.training.HeadType;
 import dev.reranker.training.MalformedReactionLogException;
 import dev.reranker.training.RerankerTrainer;
+import dev.reranker.training.SelectionLoss;
 import dev.reranker.training.TrainingResult;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,14 +25,23 @@ import java.util.Set;
 /**
  * {@code train --data FILE --out DIR [--init bundled|baseline|PATH] [--epochs N] ...}: fine-tunes a
  * cross-encoder (or trains the QA-LSTM baseline) with {@link RerankerTrainer} on a reaction log,
- * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. Progress goes to
+ * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. With {@code
+ * --dialogs FILE} instead of {@code --data}, trains response selection ({@link
+ * RerankerTrainer#fitSelection}) on selection examples ({@link SelectionData}; {@code --loss},
+ * {@code --negatives}, {@code --hard-negatives}, {@code --validation-candidates}). Progress goes to
  * stderr.
  */
 final class TrainCommand {
+  /** The options of response-selection training, which need {@code --dialogs}. */
+  static final Set<String> SELECTION_OPTIONS =
+      Set.of("--loss", "--negatives", "--hard-negatives", "--validation-candidates");
+
   private TrainCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
+    valued.addAll(SELECTION_OPTIONS);
+    valued.add("--dialogs");
     valued.addAll(
         Set.of(
             "--init",
@@ -46,12 +58,28 @@ final class TrainCommand {
     ArgParser parser =
         new ArgParser("train", valued, Set.of("--resume", "--multi-label", "--mixed-precision"));
     ArgParser.Parsed o = parser.parse(args);
-    ReactionData data = ReactionData.of(parser, o);
+    boolean selection = o.single("--dialogs").isPresent();
+    if (selection && o.single("--data").isPresent()) {
+      throw parser.fail("give --data (reactions) or --dialogs (response selection), not both");
+    }
+    if (selection && o.single("--format").isPresent()) {
+      throw parser.fail("--format applies to --data; --dialogs is JSONL");
+    }
+    if (!selection) {
+      for (String option : SELECTION_OPTIONS) {
+        if (o.single(option).isPresent()) {
+          throw parser.fail(option + " applies to --dialogs (response selection)");
+        }
+      }
+    }
+    SelectionData dialogs = selection ? SelectionData.of(parser, o) : null;
+    ReactionData data = selection ? null : ReactionData.of(parser, o);
+    long seed = dialogs != null ? dialogs.seed() : requireNonNull(data).seed();
     Path output = Path.of(ReactionData.require(parser, o, "--out"));
     RerankerTrainer.Builder builder =
         RerankerTrainer.builder()
             .output(output)
-            .seed(data.seed())
+            .seed(seed)
             .resume(o.has("--resume"))
             .multiLabel(o.has("--multi-label"))
             .mixedPrecision(o.has("--mixed-precision"))
@@ -66,6 +94,16 @@ final class TrainCommand {
     Optional<Integer> maxSeqLen = o.value("--max-seq-len", "an integer", Integer::parseInt);
     Optional<CalibrationMethod> calibration = o.choice("--calibration", CalibrationMethod.class);
     Optional<HeadType> head = o.value("--head", "single or two", TrainCommand::head);
+    Optional<SelectionLoss> loss = o.choice("--loss", SelectionLoss.class);
+    Optional<Integer> negatives =
+        o.single("--negatives").isPresent()
+            ? Optional.of(o.integer("--negatives", 1, 255, 0))
+            : Optional.empty();
+    Optional<Double> hard = o.value("--hard-negatives", "a number in [0, 1]", TrainCommand::share);
+    Optional<Integer> candidates =
+        o.single("--validation-candidates").isPresent()
+            ? Optional.of(o.integer("--validation-candidates", 2, 1000, 0))
+            : Optional.empty();
     try {
       switch (init) {
         case "bundled" -> builder.model(RerankerModel.bundled());
@@ -82,9 +120,18 @@ final class TrainCommand {
       maxSeqLen.ifPresent(builder::maxSeqLen);
       calibration.ifPresent(builder::calibration);
       head.ifPresent(builder::head);
+      loss.ifPresent(builder::loss);
+      negatives.ifPresent(builder::negatives);
+      hard.ifPresent(builder::hardNegatives);
+      candidates.ifPresent(builder::validationCandidates);
       RerankerTrainer trainer = builder.build();
-      DatasetSplit split = data.split(out);
-      print(trainer.fit(split.train(), split.validation()), out);
+      if (dialogs != null) {
+        SelectionData.Split split = dialogs.split(out);
+        print(trainer.fitSelection(split.train(), split.validation()), out);
+      } else {
+        DatasetSplit split = requireNonNull(data).split(out);
+        print(trainer.fit(split.train(), split.validation()), out);
+      }
       return 0;
     } catch (MalformedReactionLogException
         | ModelLoadException
@@ -93,6 +140,14 @@ final class TrainCommand {
         | IllegalStateException e) {
       return ReactionData.failed(e, err);
     }
+  }
+
+  private static double share(String text) {
+    double value = Double.parseDouble(text);
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(text);
+    }
+    return value;
   }
 
   private static HeadType head(String name) {

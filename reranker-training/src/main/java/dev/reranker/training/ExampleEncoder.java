@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.reranker.Candidate;
+import dev.reranker.Dialog;
 import dev.reranker.internal.tokenization.EncodedPair;
 import dev.reranker.internal.tokenization.PairEncoder;
 import dev.reranker.model.ModelKind;
@@ -79,6 +80,27 @@ final class ExampleEncoder implements AutoCloseable {
   TokenBatch tokens(List<Example> batch) {
     List<EncodedPair> encoded = new ArrayList<>(batch.size());
     batch.forEach(e -> encoded.add(e.pair()));
+    return pairs.crossBatch(encoded);
+  }
+
+  /**
+   * Tokenizes a dialog's context once and each text once: pair {@code i} holds the whole token ids
+   * of both ({@link EncodedPair#context()}, {@link EncodedPair#reply()}), for {@link #pair} to
+   * recombine.
+   */
+  List<EncodedPair> encode(Dialog dialog, List<String> texts) {
+    List<Candidate> candidates = new ArrayList<>(texts.size());
+    texts.forEach(t -> candidates.add(Candidate.of(t)));
+    return pairs.encode(dialog, candidates);
+  }
+
+  /** Pairs token ids from {@link #encode}, truncated as serving truncates. */
+  EncodedPair pair(long[] context, long[] reply) {
+    return pairs.truncate(context, reply);
+  }
+
+  /** Returns pairs as one right-padded cross-encoder batch. */
+  TokenBatch batch(List<EncodedPair> encoded) {
     return pairs.crossBatch(encoded);
   }
 

@@ -102,6 +102,54 @@ public final class RerankerTrainer {
     }
   }
 
+  /**
+   * Trains response selection on {@code train}: every step scores {@code batchSize} groups, each
+   * the example's true reply and {@link Builder#negatives k} negatives (its own negatives first,
+   * then replies of other dialogs, then a {@link Builder#hardNegatives share} mined by the model
+   * being trained, with guards against false negatives), under the {@link Builder#loss loss}. After
+   * every epoch it ranks each validation example's true reply among its own negatives and replies
+   * of other validation dialogs ({@link Builder#validationCandidates} in all) by the served score,
+   * and keeps the epoch with the best MRR (hits@1 is reported too) as a calibrated checkpoint;
+   * patience, resume and the output folder work as for {@link #fit}. The calibration is fitted on
+   * the validation candidates, so the served probability reads "this reply is the one, among {@code
+   * validationCandidates}".
+   *
+   * <pre>{@code
+   * TrainingResult result = RerankerTrainer.builder()
+   *     .negatives(7)                       // groups of 1 + 7 pairs
+   *     .loss(SelectionLoss.LISTWISE)
+   *     .hardNegatives(0.25)                // a quarter of the free slots mined
+   *     .batchSize(8)                       // groups per step: 64 pairs
+   *     .output(Path.of("dialog-reranker"))
+   *     .build()
+   *     .fitSelection(train, validation);
+   * EpochSummary best = result.best();     // best.validation().hitsAt1(), .mrr()
+   * }</pre>
+   *
+   * <p>Every context and text is tokenized once, before the first epoch; hard negatives are mined
+   * every {@link Builder#miningInterval} steps for the next steps' groups only (forward passes
+   * only, {@link Builder#hardNegativeCandidates} per example). Deterministic from the seed, up to
+   * the hard negatives, which follow the weights.
+   *
+   * @throws IllegalArgumentException if {@code train} or {@code validation} is empty, or too few
+   *     replies of other dialogs pass the guards to make {@code k} negatives (or {@code
+   *     validationCandidates - 1})
+   * @throws IllegalStateException as {@link #fit}, and if the trainer has a {@link
+   *     Builder#multiLabel multi-label} head, which selection cannot train
+   * @throws dev.reranker.model.ModelLoadException if the initial model cannot be loaded
+   */
+  public TrainingResult fitSelection(
+      List<SelectionExample> train, List<SelectionExample> validation) {
+    requireNonNull(train, "train");
+    requireNonNull(validation, "validation");
+    checkState(
+        !config.multiLabel(),
+        "multiLabel(true) trains reaction labels, which selection examples do not have");
+    try (TrainingRun run = new TrainingRun(config, SelectionTraining.factory(train, validation))) {
+      return run.fit();
+    }
+  }
+
   /** Lists the settings that differ from the defaults. */
   @Override
   public String toString() {
@@ -126,6 +174,12 @@ public final class RerankerTrainer {
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_PATIENCE = 2;
     public static final int DEFAULT_EVAL_BATCH_SIZE = 64;
+    public static final int DEFAULT_NEGATIVES = 7;
+    public static final double DEFAULT_HARD_NEGATIVES = 0.25;
+    public static final int DEFAULT_HARD_NEGATIVE_CANDIDATES = 8;
+    public static final double DEFAULT_HARD_NEGATIVE_MARGIN = 1.0;
+    public static final int DEFAULT_MINING_INTERVAL = 50;
+    public static final int DEFAULT_VALIDATION_CANDIDATES = 10;
 
     private @Nullable RerankerModel model;
     private @Nullable BaselineConfig baseline;
@@ -151,6 +205,13 @@ public final class RerankerTrainer {
     private int evalBatchSize = DEFAULT_EVAL_BATCH_SIZE;
     private boolean mixedPrecision;
     private DataType mixedPrecisionType = DataType.FLOAT16;
+    private int negatives = DEFAULT_NEGATIVES;
+    private SelectionLoss loss = SelectionLoss.LISTWISE;
+    private double hardNegatives = DEFAULT_HARD_NEGATIVES;
+    private int hardNegativeCandidates = DEFAULT_HARD_NEGATIVE_CANDIDATES;
+    private double hardNegativeMargin = DEFAULT_HARD_NEGATIVE_MARGIN;
+    private int miningInterval = DEFAULT_MINING_INTERVAL;
+    private int validationCandidates = DEFAULT_VALIDATION_CANDIDATES;
 
     private Builder() {}
 
@@ -206,7 +267,10 @@ public final class RerankerTrainer {
       return this;
     }
 
-    /** Sets the training batch size (default 32). */
+    /**
+     * Sets the training batch size (default 32): records for {@link RerankerTrainer#fit}, groups of
+     * {@code 1 + negatives} pairs for {@link RerankerTrainer#fitSelection}.
+     */
     @CanIgnoreReturnValue
     public Builder batchSize(int batchSize) {
       checkArgument(batchSize > 0, "batchSize must be positive, but was %s", batchSize);
@@ -382,6 +446,85 @@ public final class RerankerTrainer {
     }
 
     /**
+     * Sets the negatives per selection example, {@code k} (default 7): each group is the true reply
+     * and {@code k} negatives.
+     */
+    @CanIgnoreReturnValue
+    public Builder negatives(int negatives) {
+      checkArgument(
+          negatives >= 1 && negatives <= 255,
+          "negatives must be in [1, 255], but was %s",
+          negatives);
+      this.negatives = negatives;
+      return this;
+    }
+
+    /** Sets the selection loss (default {@link SelectionLoss#LISTWISE}). */
+    @CanIgnoreReturnValue
+    public Builder loss(SelectionLoss loss) {
+      this.loss = requireNonNull(loss, "loss");
+      return this;
+    }
+
+    /**
+     * Sets the share of the negative slots an example's own negatives leave free that are mined
+     * hard negatives (default 0.25; 0 draws them all at random).
+     */
+    @CanIgnoreReturnValue
+    public Builder hardNegatives(double share) {
+      checkArgument(share >= 0 && share <= 1, "hardNegatives must be in [0, 1], but was %s", share);
+      this.hardNegatives = share;
+      return this;
+    }
+
+    /**
+     * Sets how many replies of other dialogs the model scores per example to mine its hard
+     * negatives (default 8): the mining cost, in forward passes per example.
+     */
+    @CanIgnoreReturnValue
+    public Builder hardNegativeCandidates(int candidates) {
+      checkArgument(
+          candidates > 0, "hardNegativeCandidates must be positive, but was %s", candidates);
+      this.hardNegativeCandidates = candidates;
+      return this;
+    }
+
+    /**
+     * Sets the false-negative guard of mining (default 1.0): a candidate scored more than this
+     * above the true reply (in selection-score units, logits) is taken for an unlabelled good reply
+     * and skipped, as sentence-transformers' margin guard.
+     */
+    @CanIgnoreReturnValue
+    public Builder hardNegativeMargin(double margin) {
+      checkArgument(
+          margin >= 0 && Double.isFinite(margin),
+          "hardNegativeMargin must be non-negative, but was %s",
+          margin);
+      this.hardNegativeMargin = margin;
+      return this;
+    }
+
+    /** Sets how many steps apart hard negatives are mined (default 50), for the next steps. */
+    @CanIgnoreReturnValue
+    public Builder miningInterval(int steps) {
+      checkArgument(steps > 0, "miningInterval must be positive, but was %s", steps);
+      this.miningInterval = steps;
+      return this;
+    }
+
+    /**
+     * Sets the candidates of each validation example (default 10): its true reply, its own
+     * negatives, and replies of other validation dialogs; hits@1 is then out of this many.
+     */
+    @CanIgnoreReturnValue
+    public Builder validationCandidates(int candidates) {
+      checkArgument(
+          candidates >= 2, "validationCandidates must be at least 2, but was %s", candidates);
+      this.validationCandidates = candidates;
+      return this;
+    }
+
+    /**
      * Builds the trainer.
      *
      * @throws IllegalStateException if no output folder was set, both a model and a baseline were,
@@ -432,7 +575,14 @@ public final class RerankerTrainer {
           progressBar,
           evalBatchSize,
           mixedPrecision,
-          mixedPrecisionType);
+          mixedPrecisionType,
+          negatives,
+          loss,
+          hardNegatives,
+          hardNegativeCandidates,
+          hardNegativeMargin,
+          miningInterval,
+          validationCandidates);
     }
 
     /** Lists the settings that differ from the defaults. */

@@ -41,7 +41,14 @@ record TrainerConfig(
     @Nullable Boolean progressBar,
     int evalBatchSize,
     boolean mixedPrecision,
-    DataType mixedPrecisionType) {
+    DataType mixedPrecisionType,
+    int negatives,
+    SelectionLoss loss,
+    double hardNegatives,
+    int hardNegativeCandidates,
+    double hardNegativeMargin,
+    int miningInterval,
+    int validationCandidates) {
 
   /** Returns the label names of the head trained, in logit order. */
   List<String> labels() {
@@ -126,6 +133,27 @@ record TrainerConfig(
     }
     if (mixedPrecision) {
       parts.add("mixedPrecision=" + mixedPrecisionType);
+    }
+    if (negatives != RerankerTrainer.Builder.DEFAULT_NEGATIVES) {
+      parts.add("negatives=" + negatives);
+    }
+    if (loss != SelectionLoss.LISTWISE) {
+      parts.add("loss=" + loss);
+    }
+    if (hardNegatives != RerankerTrainer.Builder.DEFAULT_HARD_NEGATIVES) {
+      parts.add("hardNegatives=" + hardNegatives);
+    }
+    if (hardNegativeCandidates != RerankerTrainer.Builder.DEFAULT_HARD_NEGATIVE_CANDIDATES) {
+      parts.add("hardNegativeCandidates=" + hardNegativeCandidates);
+    }
+    if (hardNegativeMargin != RerankerTrainer.Builder.DEFAULT_HARD_NEGATIVE_MARGIN) {
+      parts.add("hardNegativeMargin=" + hardNegativeMargin);
+    }
+    if (miningInterval != RerankerTrainer.Builder.DEFAULT_MINING_INTERVAL) {
+      parts.add("miningInterval=" + miningInterval);
+    }
+    if (validationCandidates != RerankerTrainer.Builder.DEFAULT_VALIDATION_CANDIDATES) {
+      parts.add("validationCandidates=" + validationCandidates);
     }
     return "{" + String.join(", ", parts) + "}";
   }

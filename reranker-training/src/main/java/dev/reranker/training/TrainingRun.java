@@ -24,6 +24,7 @@ import dev.reranker.internal.scoring.ModelScorer;
 import dev.reranker.model.EncoderModel;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.RerankerModel;
+import dev.reranker.model.TokenBatch;
 import dev.reranker.training.ExampleEncoder.Example;
 import dev.reranker.training.internal.BertTrainable;
 import dev.reranker.training.internal.Gradients;
@@ -50,10 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One {@link RerankerTrainer#fit} call, step by step: {@link #resumeState()} (or check the output
- * folder is free), {@link #openModel}, encode the records, {@link #evaluate} the starting point,
- * then per epoch {@link #trainEpoch} and {@link #endEpoch} (evaluate, calibrate, keep the best
- * checkpoint, save {@code last/}, decide on early stopping). Owns and closes everything it creates.
+ * One {@link RerankerTrainer#fit} or {@link RerankerTrainer#fitSelection} call, step by step:
+ * {@link #resumeState()} (or check the output folder is free), {@link #openModel}, make the {@link
+ * Task} (which encodes the data), validate the starting point, then per epoch {@link
+ * Task#trainEpoch} and {@link #endEpoch} (validate, calibrate, keep the best checkpoint by the
+ * task's criterion, save {@code last/}, decide on early stopping). Owns and closes everything it
+ * creates.
  */
 final class TrainingRun implements AutoCloseable {
   private final TrainerConfig config;
@@ -63,11 +66,66 @@ final class TrainingRun implements AutoCloseable {
   private final @Nullable PrintStream out;
   private final boolean bar;
   private final Checkpoints checkpoints;
-  private final List<ReactionRecord> trainRecords;
-  private final List<ReactionRecord> validationRecords;
+  private final TaskFactory taskFactory;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
+  /**
+   * What one kind of training (reaction records, response selection) gives the shared loop: its
+   * data encoded, an epoch of steps, validation scores, and the criterion that picks the best
+   * epoch. Made by a {@link TaskFactory} once the model, and so its tokenizer, is open.
+   */
+  interface Task {
+    /** Returns what resume compares: a digest of the training data. */
+    String fingerprint();
+
+    /** Returns the units of one epoch (records, or groups), {@code batchSize} to a step. */
+    int trainSize();
+
+    /** Describes the data for the log: "400 train / 100 validation records". */
+    String describeData();
+
+    /** Trains one epoch; returns the mean loss of its finite steps. */
+    double trainEpoch(
+        int epoch,
+        Trainer trainer,
+        TrainableModel m,
+        List<Parameter> parameters,
+        @Nullable MixedPrecision mixed,
+        AtomicInteger step,
+        LinearWarmupDecay schedule,
+        int stepsPerEpoch);
+
+    /** Scores the validation set with the current weights. */
+    Scored validate(TrainableModel m);
+
+    /**
+     * Returns the value that picks the best epoch (higher is better), from the validation scores or
+     * their uncalibrated report.
+     */
+    double criterion(Scored scored, EvaluationReport raw);
+
+    /** Names {@link #criterion} for the log: "AUC", "MRR". */
+    String criterionName();
+  }
+
+  /** Validation scores: the upvote logit of every example, its label, and its group key. */
+  record Scored(double[] logits, boolean[] labels, List<String> groups) {}
+
+  /** Makes the {@link Task} of a run once its model and encoder are open. */
+  interface TaskFactory {
+    Task create(TrainingRun run, TrainableModel m, ExampleEncoder encoder);
+  }
+
+  /** One loss on the logits {@code [pairs, labels]} of a forward pass. */
+  interface StepLoss {
+    NDArray apply(NDManager manager, NDArray logits);
+  }
+
   TrainingRun(TrainerConfig config, List<ReactionRecord> train, List<ReactionRecord> validation) {
+    this(config, reactions(List.copyOf(train), List.copyOf(validation)));
+  }
+
+  TrainingRun(TrainerConfig config, TaskFactory taskFactory) {
     this.config = config;
     this.labels = config.labels();
     this.upvote = ModelScorer.upvoteIndex(labels);
@@ -78,11 +136,34 @@ final class TrainingRun implements AutoCloseable {
     this.out = config.progress();
     this.bar = config.progressBar() != null ? config.progressBar() : interactive();
     this.checkpoints = new Checkpoints(requireNonNull(config.output()), config);
-    this.trainRecords = List.copyOf(train);
-    this.validationRecords = List.copyOf(validation);
+    this.taskFactory = taskFactory;
   }
 
-  /** The best epoch so far, the patience counter and the history: restored on resume. */
+  TrainerConfig config() {
+    return config;
+  }
+
+  List<String> labels() {
+    return labels;
+  }
+
+  int upvote() {
+    return upvote;
+  }
+
+  @Nullable PrintStream out() {
+    return out;
+  }
+
+  boolean bar() {
+    return bar;
+  }
+
+  /**
+   * The best epoch so far (by the task's criterion: AUC for reactions, MRR for selection; the state
+   * file calls it {@code best_auc} either way), the patience counter and the history: restored on
+   * resume.
+   */
   private static final class Standing {
     final List<EpochSummary> history;
     double bestAuc;
@@ -112,16 +193,8 @@ final class TrainingRun implements AutoCloseable {
         new ExampleEncoder(m.tokenizerJson(), labels, config.maxSeqLen(), config.maxReplyTokens());
     closeables.add(encoder);
 
-    List<Example> trainSet = encoder.training(trainRecords);
-    List<Example> validationSet = encoder.validation(validationRecords);
-    checkArgument(!trainSet.isEmpty(), "no training record has a reaction this head can learn");
-    long positives = validationSet.stream().filter(e -> e.label()).count();
-    checkArgument(
-        positives > 0 && positives < validationSet.size(),
-        "validation needs upvotes and downvotes for AUC, but has %s upvotes of %s rated records",
-        positives,
-        validationSet.size());
-    String fingerprint = TrainingState.fingerprint(trainRecords);
+    Task task = taskFactory.create(this, m, encoder);
+    String fingerprint = task.fingerprint();
     if (state != null) {
       checkState(
           state.trainFingerprint().equals(fingerprint),
@@ -129,7 +202,7 @@ final class TrainingRun implements AutoCloseable {
           checkpoints.last());
     }
 
-    int stepsPerEpoch = (trainSet.size() + config.batchSize() - 1) / config.batchSize();
+    int stepsPerEpoch = (task.trainSize() + config.batchSize() - 1) / config.batchSize();
     int totalSteps = stepsPerEpoch * config.epochs();
     int warmupSteps = (int) Math.round(config.warmupFraction() * totalSteps);
     float lr = config.peakLearningRate();
@@ -150,10 +223,8 @@ final class TrainingRun implements AutoCloseable {
           device);
     }
     log(
-        "%d train / %d validation records, %d steps x %d epochs, batch %d, lr %.1e, "
-            + "warm-up %d steps, max grad norm %.1f",
-        trainSet.size(),
-        validationSet.size(),
+        "%s, %d steps x %d epochs, batch %d, lr %.1e, warm-up %d steps, max grad norm %.1f",
+        task.describeData(),
         stepsPerEpoch,
         config.epochs(),
         config.batchSize(),
@@ -174,15 +245,15 @@ final class TrainingRun implements AutoCloseable {
     Optional<EvaluationReport> initial = Optional.empty();
     if (state != null) {
       log(
-          "resuming after epoch %d (step %d, best AUC %.4f at epoch %d)%s",
+          "resuming after epoch %d (step %d, best %s %.4f at epoch %d)%s",
           state.epoch(),
           state.globalStep(),
+          task.criterionName(),
           state.bestAuc(),
           state.bestEpoch(),
           standing.stopped ? ": it had stopped early" : "");
     } else {
-      EvaluationReport before =
-          report(validationSet, evaluate(m, encoder, validationSet), Calibration.SIGMOID);
+      EvaluationReport before = report(task.validate(m), Calibration.SIGMOID);
       initial = Optional.of(before);
       log("before training: validation %s", before.summary());
     }
@@ -202,25 +273,14 @@ final class TrainingRun implements AutoCloseable {
       for (int epoch = firstEpoch; epoch <= config.epochs() && !standing.stopped; epoch++) {
         long epochStart = System.nanoTime();
         double trainLoss =
-            trainEpoch(
-                epoch,
-                trainer,
-                m,
-                encoder,
-                trainSet,
-                parameters,
-                mixed,
-                step,
-                schedule,
-                stepsPerEpoch);
+            task.trainEpoch(epoch, trainer, m, parameters, mixed, step, schedule, stepsPerEpoch);
         EpochSummary summary =
             endEpoch(
                 epoch,
                 step.get(),
                 trainLoss,
                 m,
-                encoder,
-                validationSet,
+                task,
                 Duration.ofNanos(System.nanoTime() - epochStart),
                 standing,
                 mixed);
@@ -375,8 +435,90 @@ final class TrainingRun implements AutoCloseable {
     return mixed;
   }
 
+  /** Reaction training: sigmoid cross-entropy per record, AUC picks the best epoch. */
+  private static TaskFactory reactions(
+      List<ReactionRecord> trainRecords, List<ReactionRecord> validationRecords) {
+    return (run, m, encoder) -> {
+      List<Example> trainSet = encoder.training(trainRecords);
+      List<Example> validationSet = encoder.validation(validationRecords);
+      checkArgument(!trainSet.isEmpty(), "no training record has a reaction this head can learn");
+      long positives = validationSet.stream().filter(e -> e.label()).count();
+      checkArgument(
+          positives > 0 && positives < validationSet.size(),
+          "validation needs upvotes and downvotes for AUC, but has %s upvotes of %s rated records",
+          positives,
+          validationSet.size());
+      return run.new ReactionTask(encoder, trainSet, validationSet, trainRecords);
+    };
+  }
+
+  private final class ReactionTask implements Task {
+    private final ExampleEncoder encoder;
+    private final List<Example> trainSet;
+    private final List<Example> validationSet;
+    private final List<ReactionRecord> trainRecords;
+
+    ReactionTask(
+        ExampleEncoder encoder,
+        List<Example> trainSet,
+        List<Example> validationSet,
+        List<ReactionRecord> trainRecords) {
+      this.encoder = encoder;
+      this.trainSet = trainSet;
+      this.validationSet = validationSet;
+      this.trainRecords = trainRecords;
+    }
+
+    @Override
+    public String fingerprint() {
+      return TrainingState.fingerprint(trainRecords);
+    }
+
+    @Override
+    public int trainSize() {
+      return trainSet.size();
+    }
+
+    @Override
+    public String describeData() {
+      return String.format(
+          Locale.ROOT, "%d train / %d validation records", trainSet.size(), validationSet.size());
+    }
+
+    @Override
+    public double trainEpoch(
+        int epoch,
+        Trainer trainer,
+        TrainableModel m,
+        List<Parameter> parameters,
+        @Nullable MixedPrecision mixed,
+        AtomicInteger step,
+        LinearWarmupDecay schedule,
+        int stepsPerEpoch) {
+      return reactionEpoch(
+          epoch, trainer, m, encoder, trainSet, parameters, mixed, step, schedule, stepsPerEpoch);
+    }
+
+    @Override
+    public Scored validate(TrainableModel m) {
+      List<String> groups = new ArrayList<>(validationSet.size());
+      validationSet.forEach(e -> groups.add(e.group()));
+      return new Scored(evaluate(m, encoder, validationSet), labelsOf(validationSet), groups);
+    }
+
+    @Override
+    public double criterion(Scored scored, EvaluationReport raw) {
+      return raw.auc();
+    }
+
+    @Override
+    public String criterionName() {
+      return "AUC";
+    }
+  }
+
   /** Trains one epoch over a seeded shuffle; returns the mean loss of the finite steps. */
-  private double trainEpoch(
+  private double reactionEpoch(
       int epoch,
       Trainer trainer,
       TrainableModel m,
@@ -401,7 +543,15 @@ final class TrainingRun implements AutoCloseable {
         List<Example> batch =
             order.subList(from, Math.min(order.size(), from + config.batchSize()));
         step.incrementAndGet();
-        float stepLoss = step(trainer, m, encoder, batch, loss, parameters, mixed);
+        float stepLoss =
+            step(
+                trainer,
+                m,
+                encoder.tokens(batch),
+                (manager, logits) ->
+                    loss.evaluate(encoder.targets(manager, batch), new NDList(logits)),
+                parameters,
+                mixed);
         batches++;
         // a skipped mixed-precision step may have overflowed in the forward already
         if (Float.isFinite(stepLoss)) {
@@ -414,21 +564,19 @@ final class TrainingRun implements AutoCloseable {
     return lossSum / counted;
   }
 
-  /** One optimizer step on one batch; returns its loss. */
-  private float step(
+  /** One optimizer step on one batch of pairs; returns its loss. */
+  float step(
       Trainer trainer,
       TrainableModel m,
-      ExampleEncoder encoder,
-      List<Example> batch,
-      ReactionLoss loss,
+      TokenBatch tokens,
+      StepLoss loss,
       List<Parameter> parameters,
       @Nullable MixedPrecision mixed) {
     try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDList inputs = m.inputs(manager, encoder.tokens(batch));
-      NDList targets = encoder.targets(manager, batch);
+      NDList inputs = m.inputs(manager, tokens);
       float value;
       try (GradientCollector collector = trainer.newGradientCollector()) {
-        NDArray l = loss.evaluate(targets, new NDList(m.logits(trainer.forward(inputs))));
+        NDArray l = loss.apply(manager, m.logits(trainer.forward(inputs)));
         value = l.getFloat();
         collector.backward(mixed != null ? mixed.scale(l) : l);
       }
@@ -457,23 +605,23 @@ final class TrainingRun implements AutoCloseable {
       int globalStep,
       double trainLoss,
       TrainableModel m,
-      ExampleEncoder encoder,
-      List<Example> validationSet,
+      Task task,
       Duration duration,
       Standing standing,
       @Nullable MixedPrecision mixed) {
-    double[] logits = evaluate(m, encoder, validationSet);
+    Scored scored = task.validate(m);
     Calibration calibration =
-        CalibrationFitter.fit(config.calibration(), logits, labelsOf(validationSet));
-    EvaluationReport raw = report(validationSet, logits, Calibration.SIGMOID);
-    EvaluationReport calibrated = report(validationSet, logits, calibration);
-    boolean improved = raw.auc() > standing.bestAuc + 1e-9;
+        CalibrationFitter.fit(config.calibration(), scored.logits(), scored.labels());
+    EvaluationReport raw = report(scored, Calibration.SIGMOID);
+    EvaluationReport calibrated = report(scored, calibration);
+    double criterion = task.criterion(scored, raw);
+    boolean improved = criterion > standing.bestAuc + 1e-9;
     m.setCalibration(calibration);
     EpochSummary summary =
         new EpochSummary(
             epoch, globalStep, trainLoss, calibrated, raw, calibration, duration, improved);
     if (improved) {
-      standing.bestAuc = raw.auc();
+      standing.bestAuc = criterion;
       standing.bestEpoch = epoch;
       standing.stale = 0;
       checkpoints.saveBest(m, summary);
@@ -506,7 +654,7 @@ final class TrainingRun implements AutoCloseable {
   }
 
   /** Returns the upvote logit of every example, in order. */
-  private double[] evaluate(TrainableModel m, ExampleEncoder encoder, List<Example> set) {
+  double[] evaluate(TrainableModel m, ExampleEncoder encoder, List<Example> set) {
     // Longest first, so that padding is small and the first batch shows the memory peak.
     Integer[] order = new Integer[set.size()];
     for (int i = 0; i < order.length; i++) {
@@ -537,19 +685,17 @@ final class TrainingRun implements AutoCloseable {
     return labels;
   }
 
-  private static EvaluationReport report(
-      List<Example> set, double[] logits, Calibration calibration) {
+  private static EvaluationReport report(Scored scored, Calibration calibration) {
+    double[] logits = scored.logits();
     double[] p = new double[logits.length];
-    List<String> groups = new ArrayList<>(logits.length);
     for (int i = 0; i < p.length; i++) {
       p[i] = calibration.probability((float) logits[i]);
-      groups.add(set.get(i).group());
     }
-    return EvaluationReport.of(p, labelsOf(set), groups);
+    return EvaluationReport.of(p, scored.labels(), scored.groups());
   }
 
-  private static List<Example> shuffled(List<Example> set, long seed) {
-    List<Example> copy = new ArrayList<>(set);
+  static <T> List<T> shuffled(List<T> set, long seed) {
+    List<T> copy = new ArrayList<>(set);
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = copy.size() - 1; i > 0; i--) {
       Collections.swap(copy, i, random.nextInt(i + 1));
@@ -567,7 +713,7 @@ final class TrainingRun implements AutoCloseable {
     return System.console() != null;
   }
 
-  private void log(String format, Object... args) {
+  void log(String format, Object... args) {
     if (out != null) {
       out.println(String.format(Locale.ROOT, format, args));
       out.flush();

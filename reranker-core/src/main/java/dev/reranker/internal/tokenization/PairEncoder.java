@@ -195,8 +195,11 @@ public final class PairEncoder implements AutoCloseable {
     return pairs;
   }
 
-  /** Decides how much of a pair survives: see the class comment. */
-  EncodedPair truncate(long[] context, long[] reply) {
+  /**
+   * Decides how much of a pair survives (see the class comment), for token ids this encoder made:
+   * lets a trainer pair one tokenized context with many tokenized replies without tokenizing again.
+   */
+  public EncodedPair truncate(long[] context, long[] reply) {
     if (kind == ModelKind.BI_ENCODER) {
       int room = maxSeqLen - 2;
       return new EncodedPair(

@@ -1,0 +1,113 @@
+package dev.reranker.examples;
+
+import dev.reranker.training.RerankerTrainer;
+import dev.reranker.training.SelectionExample;
+import dev.reranker.training.SelectionJsonl;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The response-selection examples {@code train --dialogs FILE} reads ({@link SelectionJsonl}), and
+ * their split by dialog ({@code --seed}, {@code --val-fraction}, as for reaction logs). The seam
+ * where other sources of {@link SelectionExample}s (dataset readers) plug in: anything that yields
+ * a {@code List<SelectionExample>} can be split and trained on the same way.
+ */
+final class SelectionData {
+  private final Path file;
+  private final long seed;
+  private final double fraction;
+
+  /** Train and validation examples, no dialog in both. */
+  record Split(List<SelectionExample> train, List<SelectionExample> validation) {}
+
+  private SelectionData(Path file, long seed, double fraction) {
+    this.file = file;
+    this.seed = seed;
+    this.fraction = fraction;
+  }
+
+  /** Checks the options; reads nothing yet. */
+  static SelectionData of(ArgParser parser, ArgParser.Parsed options) throws UsageException {
+    Path file = Path.of(ReactionData.require(parser, options, "--dialogs"));
+    long seed =
+        options
+            .value("--seed", "an integer", Long::parseLong)
+            .orElse(RerankerTrainer.Builder.DEFAULT_SEED);
+    double fraction =
+        options
+            .value("--val-fraction", "a number", Double::parseDouble)
+            .orElse(ReactionData.DEFAULT_VAL_FRACTION);
+    if (!(fraction > 0 && fraction < 1)) {
+      throw parser.fail("--val-fraction must be in (0, 1) with --dialogs, but was " + fraction);
+    }
+    return new SelectionData(file, seed, fraction);
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  /**
+   * Reads the file and splits it, printing one line about it.
+   *
+   * @throws IllegalArgumentException naming the file and line of a bad line, or if a side is empty
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   */
+  Split split(PrintStream out) {
+    List<SelectionExample> examples = SelectionJsonl.read(file);
+    Split split = split(examples, fraction, seed);
+    out.printf(
+        Locale.ROOT,
+        "data:        %s: %d examples from %d dialogs; split by dialog (seed %d, fraction "
+            + "%.2f): %d train, %d validation%n",
+        file,
+        examples.size(),
+        dialogs(examples),
+        seed,
+        fraction,
+        split.train().size(),
+        split.validation().size());
+    return split;
+  }
+
+  /**
+   * Splits by dialog: a seeded shuffle of the dialog ids (in order of first appearance), the first
+   * {@code fraction} of them for validation (at least one).
+   *
+   * @throws IllegalArgumentException if there are fewer than two dialogs
+   */
+  static Split split(List<SelectionExample> examples, double fraction, long seed) {
+    List<String> ids =
+        new ArrayList<>(new LinkedHashSet<>(examples.stream().map(e -> e.dialogId()).toList()));
+    if (ids.size() < 2) {
+      throw new IllegalArgumentException(
+          "need at least two dialogs to split, but found " + ids.size());
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = ids.size() - 1; i > 0; i--) {
+      Collections.swap(ids, i, random.nextInt(i + 1));
+    }
+    int held = Math.max(1, Math.min(ids.size() - 1, (int) Math.round(fraction * ids.size())));
+    Set<String> validationIds = new HashSet<>(ids.subList(0, held));
+    List<SelectionExample> train = new ArrayList<>();
+    List<SelectionExample> validation = new ArrayList<>();
+    for (SelectionExample e : examples) {
+      (validationIds.contains(e.dialogId()) ? validation : train).add(e);
+    }
+    return new Split(List.copyOf(train), List.copyOf(validation));
+  }
+
+  private static int dialogs(List<SelectionExample> examples) {
+    Set<String> ids = new HashSet<>();
+    examples.forEach(e -> ids.add(e.dialogId()));
+    return ids.size();
+  }
+}
