@@ -19,7 +19,8 @@ import java.util.List;
  * @param dialog the context the reply answers
  * @param reply the true next reply
  * @param negatives replies that do not fit the context, from the dataset
- * @param source the corpus (and split) the example comes from, e.g. {@code "synthetic-persona-chat"}
+ * @param source the corpus (and split) the example comes from, e.g. {@code
+ *     "synthetic-persona-chat"}
  */
 public record SelectionExample(
     String dialogId, Dialog dialog, String reply, List<String> negatives, String source) {
