@@ -126,7 +126,7 @@ final class DialogEval {
       out.printf(Locale.ROOT, "model:       %s%s%n", model, describe(trainReplies.size()));
       out.printf(
           Locale.ROOT,
-          "%-52s %8s %10s %7s %9s%n",
+          "%-56s %8s %10s %7s %9s%n",
           "set",
           "examples",
           "hits@1/" + candidates,
@@ -139,7 +139,7 @@ final class DialogEval {
             RankingEvaluation.ranking(scorer, sample, heldOut, candidates, seed);
         out.printf(
             Locale.ROOT,
-            "%-52s %8d %10.4f %7.4f %9s%n",
+            "%-56s %8d %10.4f %7.4f %9s%n",
             String.format(
                 Locale.ROOT, "synthetic-persona-chat, %.0f%% held out", 100 * testFraction),
             r.examples(),
@@ -165,8 +165,8 @@ final class DialogEval {
         double auc = RankingEvaluation.reactionAuc(scorer, reactions);
         out.printf(
             Locale.ROOT,
-            "%-52s %8d %10s %7s %9s  AUC %.4f%n",
-            "reactions",
+            "%-56s %8d %10s %7s %9s  AUC %.4f%n",
+            "reactions (--data, --split)",
             reactions.size(),
             "-",
             "-",
@@ -192,7 +192,7 @@ final class DialogEval {
     RankingEvaluation.PairwiseReport p = RankingEvaluation.pairwise(scorer, chosen);
     out.printf(
         Locale.ROOT,
-        "%-52s %8d %10s %7s %9.4f%n",
+        "%-56s %8d %10s %7s %9.4f%n",
         name + " (" + kept.size() + " contexts)",
         chosen.size(),
         "-",

@@ -126,4 +126,33 @@ class DialogEvalCommandTest {
         .contains("eval  --dialogs DIR --model DIR|bundled|tfidf|bm25")
         .contains("eval  --data FILE --model DIR|bundled");
   }
+
+  @Test
+  void withData_addsTheReactionAuc() throws IOException {
+    Path log = tmp.resolve("reactions.tsv");
+    Files.writeString(
+        log,
+        "context\treply\treaction\n"
+            + "do you like dogs?\tyes I love dogs\tupvote\n"
+            + "do you like dogs?\tthe bus is late\tdownvote\n",
+        StandardCharsets.UTF_8);
+    int status =
+        run(
+            "eval",
+            "--dialogs",
+            tmp.toString(),
+            "--model",
+            "tfidf",
+            "--data",
+            log.toString(),
+            "--candidates",
+            "3",
+            "--split",
+            "all");
+
+    assertThat(status).as(captured.err()).isEqualTo(OK);
+    assertThat(captured.out())
+        .contains("data:        " + log)
+        .containsPattern("reactions \\(--data, --split\\) +2 .* AUC 1\\.0000");
+  }
 }

@@ -150,4 +150,24 @@ class RankingEvaluationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("max must not be negative, but was -1");
   }
+
+  @Test
+  void reactionAuc_scoresEachRatedReply_leavesUnratedOut() {
+    Dialog dialog = Dialog.of(Turn.user("hi"));
+    List<ReactionRecord> records =
+        List.of(
+            ReactionRecord.of("a", dialog, "great long reply", Reaction.UPVOTE),
+            ReactionRecord.of("b", dialog, "meh", Reaction.DOWNVOTE),
+            ReactionRecord.of("c", dialog, "fine reply", Reaction.UPVOTE),
+            ReactionRecord.of("d", dialog, "x", Reaction.NONE));
+    List<String> seen = new ArrayList<>();
+    ReplyScorer byLength =
+        (d, c) -> {
+          seen.addAll(c);
+          return c.stream().mapToDouble(String::length).toArray();
+        };
+
+    assertThat(RankingEvaluation.reactionAuc(byLength, records)).isEqualTo(1.0);
+    assertThat(seen).containsExactly("great long reply", "meh", "fine reply");
+  }
 }
