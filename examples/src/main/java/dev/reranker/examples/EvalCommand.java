@@ -8,7 +8,9 @@ import dev.reranker.model.RerankerModel;
 import dev.reranker.training.BinaryMetrics;
 import dev.reranker.training.DatasetSplit;
 import dev.reranker.training.EvaluationReport;
+import dev.reranker.training.MalformedDialogDataException;
 import dev.reranker.training.MalformedReactionLogException;
+import dev.reranker.training.RankingEvaluation;
 import dev.reranker.training.ReactionEvaluation;
 import dev.reranker.training.ReactionRecord;
 import java.io.IOException;
@@ -30,16 +32,35 @@ import java.util.Set;
  * bundled}, the bi-encoder's default calibration of the cosine), and prints AUC, accuracy, log
  * loss, ECE, hits@1 and MRR. With {@code train}'s {@code --seed} and {@code --val-fraction}, {@code
  * --split val} sees exactly the records {@code train} held out.
+ *
+ * <p>{@code eval --dialogs DIR --model DIR|bundled|tfidf|bm25 [--max-examples N] [--seed S]
+ * [--candidates N] [--test-fraction F]} measures response selection on the public dialog corpora
+ * instead ({@link DialogEval}); with {@code --data}, it adds the AUC on the log's {@code --split}.
  */
 final class EvalCommand {
+  static final Set<String> DIALOG_OPTIONS =
+      Set.of("--dialogs", "--max-examples", "--candidates", "--test-fraction");
+
   private EvalCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
     valued.addAll(Set.of("--model", "--split", "--batch-size", "--max-seq-len"));
+    valued.addAll(DIALOG_OPTIONS);
     ArgParser parser = new ArgParser("eval", valued, Set.of());
     ArgParser.Parsed o = parser.parse(args);
-    ReactionData data = ReactionData.of(parser, o);
+    Optional<String> dialogs = o.single("--dialogs");
+    if (dialogs.isEmpty()) {
+      for (String option : DIALOG_OPTIONS) {
+        if (o.single(option).isPresent()) {
+          throw parser.fail(option + " applies to --dialogs");
+        }
+      }
+    }
+    Optional<ReactionData> data =
+        dialogs.isPresent() && o.single("--data").isEmpty()
+            ? Optional.empty()
+            : Optional.of(ReactionData.of(parser, o));
     String model = ReactionData.require(parser, o, "--model");
     String which = o.single("--split").orElse("val");
     if (!List.of("val", "train", "all").contains(which)) {
@@ -47,18 +68,46 @@ final class EvalCommand {
     }
     Optional<Integer> batchSize = o.value("--batch-size", "an integer", Integer::parseInt);
     Optional<Integer> maxSeqLen = o.value("--max-seq-len", "an integer", Integer::parseInt);
+    DialogEval dialogEval = null;
+    if (dialogs.isPresent()) {
+      double testFraction =
+          o.value("--test-fraction", "a number", Double::parseDouble)
+              .orElse(DialogEval.DEFAULT_TEST_FRACTION);
+      if (!(testFraction > 0 && testFraction < 1)) {
+        throw parser.fail("--test-fraction must be in (0, 1), but was " + testFraction);
+      }
+      dialogEval =
+          new DialogEval(
+              Path.of(dialogs.get()),
+              model,
+              o.integer("--max-examples", 1, Integer.MAX_VALUE, DialogEval.DEFAULT_MAX_EXAMPLES),
+              o.integer("--candidates", 2, 1000, RankingEvaluation.DEFAULT_CANDIDATES),
+              testFraction,
+              o.value("--seed", "an integer", Long::parseLong).orElse(DialogEval.DEFAULT_SEED),
+              batchSize,
+              maxSeqLen);
+    } else if (model.equals("tfidf") || model.equals("bm25")) {
+      throw parser.fail("--model " + model + " applies to --dialogs");
+    }
     try {
-      DatasetSplit split = data.split(out);
-      List<ReactionRecord> records =
-          switch (which) {
-            case "val" -> split.validation();
-            case "train" -> split.train();
-            default -> {
-              List<ReactionRecord> all = new ArrayList<>(split.train());
-              all.addAll(split.validation());
-              yield all;
-            }
-          };
+      List<ReactionRecord> records = List.of();
+      if (data.isPresent()) {
+        DatasetSplit split = data.get().split(out);
+        records =
+            switch (which) {
+              case "val" -> split.validation();
+              case "train" -> split.train();
+              default -> {
+                List<ReactionRecord> all = new ArrayList<>(split.train());
+                all.addAll(split.validation());
+                yield all;
+              }
+            };
+      }
+      if (dialogEval != null) {
+        dialogEval.run(records, out);
+        return 0;
+      }
       RerankerModel spec =
           model.equals("bundled")
               ? RerankerModel.bundled()
@@ -75,6 +124,7 @@ final class EvalCommand {
       print(which, records, report, (System.nanoTime() - start) / 1e9, out);
       return 0;
     } catch (MalformedReactionLogException
+        | MalformedDialogDataException
         | ModelLoadException
         | UncheckedIOException
         | IllegalArgumentException

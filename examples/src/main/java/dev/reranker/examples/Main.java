@@ -46,6 +46,12 @@ public final class Main {
               [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
               AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,
               through the serving path; same --seed and --val-fraction: train's held-out records
+        eval  --dialogs DIR --model DIR|bundled|tfidf|bm25 [--max-examples N] [--seed S]
+              [--candidates N] [--test-fraction F] [--data FILE ...]
+              response selection on the dialog corpora in DIR: hits@1/N and MRR on held-out
+              Synthetic-Persona-Chat dialogs (N-1 replies of other dialogs, default N 20,
+              fraction 0.1, seed 42, 500 examples), pairwise accuracy on DailyDialog++ dev
+              (random and adversarial negatives); with --data also the AUC on its --split
 
         --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled all-MiniLM-L6-v2)
       """;
