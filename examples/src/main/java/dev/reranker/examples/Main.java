@@ -37,11 +37,12 @@ public final class Main {
               [--mixed-precision]
               fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log, split by
               dialog; --mixed-precision: float16 with float32 master weights, for a CUDA GPU
-        train --dialogs FILE --out DIR [--loss listwise|pointwise] [--negatives K]
+        train --dialogs FILE|DIR --out DIR [--loss listwise|pointwise] [--negatives K]
               [--hard-negatives F] [--validation-candidates N] [same options as above]
               response selection on dialogs (JSONL: dialog_id, persona, context, speakers,
-              reply, negatives), split by dialog: groups of the true reply and K negatives,
-              F of the free slots mined by the model; the best epoch by MRR
+              reply, negatives; or the corpora folder ../shared/data/dialogs, less what
+              eval --dialogs holds out), split by dialog: groups of the true reply and K
+              negatives, F of the free slots mined by the model; the best epoch by MRR
         eval  --data FILE --model DIR|bundled [--format jsonl|tsv] [--split val|train|all]
               [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
               AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,

@@ -1,9 +1,12 @@
 package dev.reranker.examples;
 
+import dev.reranker.training.DialogCorpora;
+import dev.reranker.training.DialogSplit;
 import dev.reranker.training.RerankerTrainer;
 import dev.reranker.training.SelectionExample;
 import dev.reranker.training.SelectionJsonl;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +18,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The response-selection examples {@code train --dialogs FILE} reads ({@link SelectionJsonl}), and
+ * The response-selection examples {@code train --dialogs FILE|DIR} reads: a JSONL file ({@link
+ * SelectionJsonl}) or the public dialog corpora in a folder ({@link #corporaTrainingSide}), and
  * their split by dialog ({@code --seed}, {@code --val-fraction}, as for reaction logs). The seam
  * where other sources of {@link SelectionExample}s (dataset readers) plug in: anything that yields
  * a {@code List<SelectionExample>} can be split and trained on the same way.
@@ -62,7 +66,8 @@ final class SelectionData {
    * @throws java.io.UncheckedIOException if the file cannot be read
    */
   Split split(PrintStream out) {
-    List<SelectionExample> examples = SelectionJsonl.read(file);
+    List<SelectionExample> examples =
+        Files.isDirectory(file) ? corporaTrainingSide(file, out) : SelectionJsonl.read(file);
     Split split = split(examples, fraction, seed);
     out.printf(
         Locale.ROOT,
@@ -76,6 +81,59 @@ final class SelectionData {
         split.train().size(),
         split.validation().size());
     return split;
+  }
+
+  /**
+   * The public dialog corpora in {@code dir} (the layout of {@code ../shared/data/dialogs}), less
+   * the Synthetic-Persona-Chat dialogs that {@code eval --dialogs} holds out by default ({@link
+   * DialogEval#DEFAULT_TEST_FRACTION} of them, seed {@link DialogEval#DEFAULT_SEED}), so a model
+   * trained here is evaluated on dialogs it never saw: Synthetic-Persona-Chat's training side,
+   * DailyDialog++'s positives (its dev set is evaluation data) and every Topical-Chat turn.
+   *
+   * @throws IllegalArgumentException if {@code dir} holds none of the corpora
+   */
+  static List<SelectionExample> corporaTrainingSide(Path dir, PrintStream out) {
+    List<SelectionExample> examples = new ArrayList<>();
+    Path spc = dir.resolve(DialogCorpora.SYNTHETIC_PERSONA_CHAT);
+    List<SelectionExample> persona = new ArrayList<>();
+    for (String f : List.of("valid.csv", "test.csv")) {
+      if (Files.isRegularFile(spc.resolve(f))) {
+        persona.addAll(DialogCorpora.syntheticPersonaChat(spc.resolve(f)));
+      }
+    }
+    int heldOut = 0;
+    if (!persona.isEmpty()) {
+      DialogSplit eval =
+          DialogSplit.of(persona, 0, DialogEval.DEFAULT_TEST_FRACTION, DialogEval.DEFAULT_SEED);
+      examples.addAll(eval.train());
+      heldOut = eval.test().size();
+    }
+    Path positives = dir.resolve("dailydialog-plusplus").resolve("data_positives.json");
+    if (Files.isRegularFile(positives)) {
+      examples.addAll(DialogCorpora.dailyDialogPositives(positives));
+    }
+    Path topical = dir.resolve(DialogCorpora.TOPICAL_CHAT);
+    for (String f :
+        List.of("valid_freq.json", "valid_rare.json", "test_freq.json", "test_rare.json")) {
+      if (Files.isRegularFile(topical.resolve(f))) {
+        DialogCorpora.topicalChat(topical.resolve(f)).forEach(r -> examples.add(r.example()));
+      }
+    }
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException(
+          dir
+              + " holds none of synthetic-persona-chat/, dailydialog-plusplus/data_positives.json,"
+              + " topical-chat/");
+    }
+    out.printf(
+        Locale.ROOT,
+        "corpora:     %s: %d examples; %d Synthetic-Persona-Chat examples held out for eval"
+            + " --dialogs (seed %d)%n",
+        dir,
+        examples.size(),
+        heldOut,
+        DialogEval.DEFAULT_SEED);
+    return examples;
   }
 
   /**

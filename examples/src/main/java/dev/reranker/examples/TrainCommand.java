@@ -26,7 +26,7 @@ import java.util.Set;
  * {@code train --data FILE --out DIR [--init bundled|baseline|PATH] [--epochs N] ...}: fine-tunes a
  * cross-encoder (or trains the QA-LSTM baseline) with {@link RerankerTrainer} on a reaction log,
  * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. With {@code
- * --dialogs FILE} instead of {@code --data}, trains response selection ({@link
+ * --dialogs FILE|DIR} instead of {@code --data}, trains response selection ({@link
  * RerankerTrainer#fitSelection}) on selection examples ({@link SelectionData}; {@code --loss},
  * {@code --negatives}, {@code --hard-negatives}, {@code --validation-candidates}). Progress goes to
  * stderr.
@@ -63,7 +63,7 @@ final class TrainCommand {
       throw parser.fail("give --data (reactions) or --dialogs (response selection), not both");
     }
     if (selection && o.single("--format").isPresent()) {
-      throw parser.fail("--format applies to --data; --dialogs is JSONL");
+      throw parser.fail("--format applies to --data; --dialogs is JSONL or a corpora folder");
     }
     if (!selection) {
       for (String option : SELECTION_OPTIONS) {

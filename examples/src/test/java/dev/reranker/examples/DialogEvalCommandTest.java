@@ -2,10 +2,14 @@ package dev.reranker.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reranker.training.DialogCorpora;
+import dev.reranker.training.DialogSplit;
+import dev.reranker.training.SelectionExample;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +57,26 @@ class DialogEvalCommandTest {
             + " please\"], \"random_negative_responses\": [\"the bus is late\"],"
             + " \"adversarial_negative_responses\": [\"tea is grown in india\"]}\n",
         StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void trainingOnTheCorporaFolderLeavesOutWhatEvalHoldsOut() {
+    // train --dialogs DIR must never see the Synthetic-Persona-Chat dialogs eval --dialogs tests
+    // on.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    List<SelectionExample> training =
+        SelectionData.corporaTrainingSide(tmp, new java.io.PrintStream(bytes, true));
+    List<SelectionExample> persona =
+        DialogCorpora.syntheticPersonaChat(tmp.resolve("synthetic-persona-chat/valid.csv"));
+    DialogSplit eval =
+        DialogSplit.of(persona, 0, DialogEval.DEFAULT_TEST_FRACTION, DialogEval.DEFAULT_SEED);
+    assertThat(eval.test()).isNotEmpty();
+    java.util.Set<String> heldOut = new java.util.HashSet<>();
+    eval.test().forEach(e -> heldOut.add(e.dialogId()));
+    assertThat(training).hasSize(eval.train().size()); // no DD++ positives, no Topical-Chat here
+    assertThat(training).noneMatch(e -> heldOut.contains(e.dialogId()));
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains(eval.test().size() + " Synthetic-Persona-Chat examples held out");
   }
 
   @Test

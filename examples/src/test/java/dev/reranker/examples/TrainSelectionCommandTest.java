@@ -104,7 +104,7 @@ class TrainSelectionCommandTest {
     };
     String[] messages = {
       "train: give --data (reactions) or --dialogs (response selection), not both (see --help)",
-      "train: --format applies to --data; --dialogs is JSONL (see --help)",
+      "train: --format applies to --data; --dialogs is JSONL or a corpora folder (see --help)",
       "train: --loss applies to --dialogs (response selection) (see --help)",
       "train: --loss must be one of listwise, pointwise, but was 'best' (see --help)",
       "train: --negatives must be an integer in [1, 255], but was '0' (see --help)",
