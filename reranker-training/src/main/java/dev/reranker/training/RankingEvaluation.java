@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Response-selection metrics for any {@link ReplyScorer}: hits@1/N and MRR against random replies
@@ -21,6 +22,9 @@ import java.util.Set;
  * Stateless; the scorer is called from the calling thread only.
  */
 public final class RankingEvaluation {
+  /** Examples scored together by {@link ReplyScorer#scoreAll}: 64 x 20 pairs in the queue. */
+  private static final int SCORING_CHUNK = 64;
+
   /** Candidates per example in the ConvAI2 protocol: the true reply and 19 distractors. */
   public static final int DEFAULT_CANDIDATES = 20;
 
@@ -77,11 +81,24 @@ public final class RankingEvaluation {
     List<List<String>> lists = candidateLists(examples, pool, candidates, seed);
     int hits = 0;
     double reciprocal = 0;
-    for (int i = 0; i < examples.size(); i++) {
-      double[] scores = scores(scorer, examples.get(i).dialog(), lists.get(i));
-      int rank = rankOfFirst(scores);
-      hits += rank == 1 ? 1 : 0;
-      reciprocal += 1.0 / rank;
+    // A chunk of examples at a time, so a reranker's queue fills whole batches across examples.
+    for (int from = 0; from < examples.size(); from += SCORING_CHUNK) {
+      int to = Math.min(examples.size(), from + SCORING_CHUNK);
+      List<Dialog> dialogs = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        dialogs.add(examples.get(i).dialog());
+      }
+      List<List<String>> chunk = lists.subList(from, to);
+      List<double[]> all = scorer.scoreAll(dialogs, chunk);
+      if (all.size() != chunk.size()) {
+        throw new IllegalStateException(
+            "scorer returned " + all.size() + " score arrays for " + chunk.size() + " dialogs");
+      }
+      for (int i = 0; i < all.size(); i++) {
+        int rank = rankOfFirst(checked(all.get(i), chunk.get(i)));
+        hits += rank == 1 ? 1 : 0;
+        reciprocal += 1.0 / rank;
+      }
     }
     int n = examples.size();
     return new RankingReport(
@@ -246,7 +263,10 @@ public final class RankingEvaluation {
   }
 
   private static double[] scores(ReplyScorer scorer, Dialog dialog, List<String> candidates) {
-    double[] scores = scorer.score(dialog, candidates);
+    return checked(scorer.score(dialog, candidates), candidates);
+  }
+
+  private static double[] checked(double @Nullable [] scores, List<String> candidates) {
     if (scores == null || scores.length != candidates.size()) {
       throw new IllegalStateException(
           "scorer returned "

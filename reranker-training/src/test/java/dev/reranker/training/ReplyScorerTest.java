@@ -63,4 +63,27 @@ class ReplyScorerTest {
     assertThatThrownBy(() -> scorer.score(Dialog.of(Turn.user("hi")), List.of("x")))
         .isInstanceOf(dev.reranker.RerankerException.class);
   }
+
+  @Test
+  void ofReranker_scoreAllEqualsEachDialogScoredAlone_andTheBatchesHoldSeveralDialogs() {
+    List<Dialog> dialogs = List.of(Dialog.of(Turn.user("a")), Dialog.of(Turn.user("b")));
+    List<List<String>> candidates = List.of(List.of("bb", "a"), List.of("c", "dddd", "ee"));
+    try (Reranker reranker = byLength()) {
+      ReplyScorer scorer = ReplyScorer.of(reranker);
+      List<double[]> all = scorer.scoreAll(dialogs, candidates);
+      assertThat(all).hasSize(2);
+      for (int i = 0; i < 2; i++) {
+        assertThat(all.get(i)).containsExactly(scorer.score(dialogs.get(i), candidates.get(i)));
+      }
+      assertThat(reranker.stats().scoredPairs()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void scoreAll_rejectsListsOfDifferentLengths() {
+    ReplyScorer constant = (dialog, candidates) -> new double[candidates.size()];
+    assertThatThrownBy(() -> constant.scoreAll(List.of(Dialog.of()), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("1 dialogs but 0 candidate lists");
+  }
 }
