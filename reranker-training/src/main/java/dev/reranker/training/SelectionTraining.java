@@ -12,12 +12,8 @@ import dev.reranker.training.internal.Progress;
 import dev.reranker.training.internal.SelectionLosses;
 import dev.reranker.training.internal.TrainableModel;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,24 +117,8 @@ final class SelectionTraining implements TrainingRun.Task {
 
   /** A SHA-256 of the examples' ids, texts and negatives, in order: resume checks it. */
   static String fingerprint(List<SelectionExample> examples) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (SelectionExample e : examples) {
-        String line =
-            e.dialogId()
-                + '\u0001'
-                + e.dialog()
-                + '\u0001'
-                + e.reply()
-                + '\u0001'
-                + e.negatives()
-                + '\n';
-        digest.update(line.getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return TrainingState.fingerprint(
+        examples, e -> List.of(e.dialogId(), e.dialog(), e.reply(), e.negatives()));
   }
 
   @Override

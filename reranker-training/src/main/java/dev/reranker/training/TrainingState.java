@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The trainer's resumable state, saved as {@code trainer_state.json} next to the last epoch's
@@ -51,19 +52,25 @@ record TrainingState(
 
   /** A SHA-256 of the records' ids, texts and reactions, in order: resume checks it. */
   static String fingerprint(List<ReactionRecord> records) {
+    return fingerprint(records, r -> List.of(r.dialogId(), r.dialog(), r.reply(), r.reaction()));
+  }
+
+  /**
+   * A SHA-256 of the items in order, each written as its {@code fields} joined by U+0001 and ended
+   * by a newline: the training data's fingerprint that resume checks.
+   */
+  static <T> String fingerprint(List<T> items, Function<T, List<?>> fields) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (ReactionRecord r : records) {
-        String line =
-            r.dialogId()
-                + '\u0001'
-                + r.dialog()
-                + '\u0001'
-                + r.reply()
-                + '\u0001'
-                + r.reaction()
-                + '\n';
-        digest.update(line.getBytes(StandardCharsets.UTF_8));
+      for (T item : items) {
+        StringBuilder line = new StringBuilder();
+        for (Object field : fields.apply(item)) {
+          if (line.length() > 0) {
+            line.append('\u0001');
+          }
+          line.append(field);
+        }
+        digest.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {

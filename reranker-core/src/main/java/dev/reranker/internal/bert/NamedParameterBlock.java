@@ -5,6 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
+import dev.reranker.internal.io.HostTensor;
+import dev.reranker.model.ModelLoadException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,33 @@ public abstract class NamedParameterBlock extends AbstractBlock {
   /** Returns every parameter's name and shape, in checkpoint order. */
   public final Map<String, Shape> expectedShapes() {
     return Collections.unmodifiableMap(expectedShapes);
+  }
+
+  /**
+   * Checks that {@code weights} hold every parameter of this block with its shape (extra tensors
+   * are ignored), as the loaders of every native model need.
+   *
+   * @param source the file the weights came from, for the message
+   * @throws ModelLoadException naming {@code source} for a missing tensor or a wrong shape
+   */
+  public final void checkWeights(Map<String, HostTensor> weights, String source) {
+    for (Map.Entry<String, Shape> e : expectedShapes.entrySet()) {
+      HostTensor t = weights.get(e.getKey());
+      if (t == null) {
+        throw new ModelLoadException(source, "missing tensor '" + e.getKey() + "'", null);
+      }
+      if (!t.hasShape(e.getValue().getShape())) {
+        throw new ModelLoadException(
+            source,
+            "tensor '"
+                + e.getKey()
+                + "' has shape "
+                + t.shapeString()
+                + ", expected "
+                + Arrays.toString(e.getValue().getShape()),
+            null);
+      }
+    }
   }
 
   /**

@@ -79,23 +79,7 @@ public final class NativeBert implements EncoderModel {
       throw new ModelLoadException(source, "missing tensor 'pooler.dense.weight'", null);
     }
     BertBlock block = new BertBlock(config, pooler);
-    for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
-      HostTensor t = named.get(e.getKey());
-      if (t == null) {
-        throw new ModelLoadException(source, "missing tensor '" + e.getKey() + "'", null);
-      }
-      if (!t.hasShape(e.getValue().getShape())) {
-        throw new ModelLoadException(
-            source,
-            "tensor '"
-                + e.getKey()
-                + "' has shape "
-                + t.shapeString()
-                + ", expected "
-                + shapeString(e.getValue()),
-            null);
-      }
-    }
+    block.checkWeights(named, source);
     return create(block, named, tokenizerJson, device, DataType.FLOAT32);
   }
 
@@ -259,10 +243,6 @@ public final class NativeBert implements EncoderModel {
       n = n.substring(0, n.length() - "beta".length()) + "bias";
     }
     return n;
-  }
-
-  private static String shapeString(Shape shape) {
-    return java.util.Arrays.toString(shape.getShape());
   }
 
   /** Returns the DJL model that owns the parameters (for training). */

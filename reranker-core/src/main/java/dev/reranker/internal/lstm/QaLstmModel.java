@@ -196,23 +196,7 @@ public final class QaLstmModel implements EncoderModel {
     Path weightsFile = dir.resolve(NativeBert.WEIGHTS_FILE);
     Map<String, HostTensor> weights = SafeTensors.read(weightsFile);
     QaLstmBlock block = new QaLstmBlock(config, labels);
-    for (Map.Entry<String, Shape> e : block.expectedShapes().entrySet()) {
-      HostTensor t = weights.get(e.getKey());
-      if (t == null) {
-        throw new ModelLoadException(weightsFile, "missing tensor '" + e.getKey() + "'", null);
-      }
-      if (!t.hasShape(e.getValue().getShape())) {
-        throw new ModelLoadException(
-            weightsFile,
-            "tensor '"
-                + e.getKey()
-                + "' has shape "
-                + t.shapeString()
-                + ", expected "
-                + Arrays.toString(e.getValue().getShape()),
-            null);
-      }
-    }
+    block.checkWeights(weights, weightsFile.toString());
     String tokenizer = NativeBert.readTokenizer(dir.resolve(NativeBert.TOKENIZER_FILE));
     QaLstmModel loaded = create(block, weights, tokenizer, device);
     loaded.calibration = calibration.orElse(null);
