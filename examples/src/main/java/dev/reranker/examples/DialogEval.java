@@ -63,6 +63,21 @@ final class DialogEval {
   }
 
   /**
+   * The Synthetic-Persona-Chat examples of the corpora folder {@code dialogs}: both its files, the
+   * ones present (none: empty). Evaluation and training split them the same way.
+   */
+  static List<SelectionExample> syntheticPersonaChat(Path dialogs) {
+    Path spc = dialogs.resolve(DialogCorpora.SYNTHETIC_PERSONA_CHAT);
+    List<SelectionExample> all = new ArrayList<>();
+    for (String f : List.of("valid.csv", "test.csv")) {
+      if (Files.isRegularFile(spc.resolve(f))) {
+        all.addAll(DialogCorpora.syntheticPersonaChat(spc.resolve(f)));
+      }
+    }
+    return all;
+  }
+
+  /**
    * Reads the corpora found under the folder, scores them and prints the table.
    *
    * @throws IllegalArgumentException if the folder holds neither corpus
@@ -82,13 +97,7 @@ final class DialogEval {
     List<String> trainReplies = new ArrayList<>();
     DialogSplit split = null;
     if (hasSpc) {
-      List<SelectionExample> all = new ArrayList<>();
-      for (String f : List.of("valid.csv", "test.csv")) {
-        if (Files.isRegularFile(spc.resolve(f))) {
-          all.addAll(DialogCorpora.syntheticPersonaChat(spc.resolve(f)));
-        }
-      }
-      split = DialogSplit.of(all, 0, testFraction, seed);
+      split = DialogSplit.of(syntheticPersonaChat(dialogs), 0, testFraction, seed);
       split.train().forEach(e -> trainReplies.add(e.reply()));
     }
     DailyDialogDev dev = null;

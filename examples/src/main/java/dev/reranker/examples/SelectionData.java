@@ -94,13 +94,7 @@ final class SelectionData {
    */
   static List<SelectionExample> corporaTrainingSide(Path dir, PrintStream out) {
     List<SelectionExample> examples = new ArrayList<>();
-    Path spc = dir.resolve(DialogCorpora.SYNTHETIC_PERSONA_CHAT);
-    List<SelectionExample> persona = new ArrayList<>();
-    for (String f : List.of("valid.csv", "test.csv")) {
-      if (Files.isRegularFile(spc.resolve(f))) {
-        persona.addAll(DialogCorpora.syntheticPersonaChat(spc.resolve(f)));
-      }
-    }
+    List<SelectionExample> persona = DialogEval.syntheticPersonaChat(dir);
     int heldOut = 0;
     if (!persona.isEmpty()) {
       DialogSplit eval =
