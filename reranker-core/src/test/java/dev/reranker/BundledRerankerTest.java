@@ -46,7 +46,7 @@ class BundledRerankerTest {
   static void load() {
     bundled =
         Reranker.builder()
-            .model(RerankerModel.bundled())
+            .model(RerankerModel.miniLmBiEncoder())
             .maxSeqLen(80)
             .batchSize(32)
             .mixedPrecision(true)
@@ -144,7 +144,7 @@ class BundledRerankerTest {
     Ranking expected = bundled.rank(EXAM, CANDIDATES);
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try (Reranker two =
-        Reranker.builder().model(RerankerModel.bundled()).workersPerDevice(2).build()) {
+        Reranker.builder().model(RerankerModel.miniLmBiEncoder()).workersPerDevice(2).build()) {
       assertThat(two.toString()).contains("workersPerDevice=2");
       assertThat(workerThreads()).contains("reranker-worker-1");
       List<Future<Ranking>> futures = new ArrayList<>();
@@ -214,7 +214,7 @@ class BundledRerankerTest {
   @Test
   void maxSeqLenBeyondTheModelIsRejected(@TempDir Path tmp) throws IOException {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> Reranker.builder().model(RerankerModel.bundled()).maxSeqLen(1024).build())
+            () -> Reranker.builder().model(RerankerModel.miniLmBiEncoder()).maxSeqLen(1024).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("maxSeqLen (1024) exceeds the model's 512 positions");
   }

@@ -40,7 +40,7 @@ final class DemoCommand {
               + retriever.size()
               + " replies and a template generator; "
               + "model "
-              + (model == null ? "bundled all-MiniLM-L6-v2" : model));
+              + (model == null ? ModelNames.describe("bundled") : model));
       out.println();
       RerankerStats before = reranker.stats();
       long start = System.nanoTime();

@@ -121,10 +121,7 @@ final class DialogEval {
         case "tfidf" -> scorer = TfIdfScorer.fit(nonEmpty(trainReplies));
         case "bm25" -> scorer = Bm25Scorer.fit(nonEmpty(trainReplies));
         default -> {
-          RerankerModel spec =
-              model.equals("bundled")
-                  ? RerankerModel.bundled()
-                  : RerankerModel.checkpoint(Path.of(model));
+          RerankerModel spec = ModelNames.resolve(model);
           Reranker.Builder builder = Reranker.builder().model(spec);
           batchSize.ifPresent(builder::batchSize);
           maxSeqLen.ifPresent(builder::maxSeqLen);
@@ -212,7 +209,7 @@ final class DialogEval {
   private String describe(int documents) {
     return switch (model) {
       case "tfidf", "bm25" -> " (IDF from " + documents + " training-side replies)";
-      case "bundled" -> " (all-MiniLM-L6-v2 bi-encoder, through Reranker)";
+      case "bundled", "minilm" -> " (" + ModelNames.describe(model) + ", through Reranker)";
       default -> " (checkpoint, through Reranker)";
     };
   }

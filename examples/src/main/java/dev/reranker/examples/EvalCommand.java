@@ -108,10 +108,7 @@ final class EvalCommand {
         dialogEval.run(records, out);
         return 0;
       }
-      RerankerModel spec =
-          model.equals("bundled")
-              ? RerankerModel.bundled()
-              : RerankerModel.checkpoint(Path.of(model));
+      RerankerModel spec = ModelNames.resolve(model);
       Reranker.Builder builder = Reranker.builder().model(spec);
       batchSize.ifPresent(builder::batchSize);
       maxSeqLen.ifPresent(builder::maxSeqLen);
@@ -169,8 +166,11 @@ final class EvalCommand {
   }
 
   private static String calibrationOf(String model) {
-    if (model.equals("bundled")) {
+    if (model.equals("minilm")) {
       return "bi-encoder: cosine with the default calibration sigmoid(10 * cos - 3)";
+    }
+    if (model.equals("bundled")) {
+      return "cross-encoder: its shipped calibration (see its MODEL_CARD.md)";
     }
     Path config = Path.of(model).resolve("config.json");
     try {

@@ -28,9 +28,10 @@ public final class Main {
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N]
               [--drain-timeout-ms N]
-              JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, GET /health,
-              GET /metrics (Prometheus); SIGTERM or Ctrl-C drains, then exits 0
-        train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|baseline|PATH]
+              JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, POST /v1/rerank
+              (Cohere/TEI), GET /health, GET /ready, GET /metrics (Prometheus),
+              GET /openapi.json; SIGTERM or Ctrl-C drains, then exits 0
+        train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|minilm|baseline|PATH]
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
               [--calibration platt|temperature|none] [--head single|two] [--multi-label]
@@ -38,23 +39,33 @@ public final class Main {
               fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log, split by
               dialog; --mixed-precision: float16 with float32 master weights, for a CUDA GPU
         train --dialogs FILE|DIR --out DIR [--loss listwise|pointwise] [--negatives K]
-              [--hard-negatives F] [--validation-candidates N] [same options as above]
+              [--hard-negatives F] [--validation-candidates N] [--max-per-source N]
+              [--max-validation N] [same options as above]
               response selection on dialogs (JSONL: dialog_id, persona, context, speakers,
               reply, negatives; or the corpora folder ../shared/data/dialogs, less what
               eval --dialogs holds out), split by dialog: groups of the true reply and K
-              negatives, F of the free slots mined by the model; the best epoch by MRR
-        eval  --data FILE --model DIR|bundled [--format jsonl|tsv] [--split val|train|all]
+              negatives, F of the free slots mined by the model; the best epoch by MRR;
+              --max-per-source, --max-validation: seeded samples of at most N examples
+        eval  --data FILE --model DIR|bundled|minilm [--format jsonl|tsv] [--split val|train|all]
               [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
               AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,
               through the serving path; same --seed and --val-fraction: train's held-out records
-        eval  --dialogs DIR --model DIR|bundled|tfidf|bm25 [--max-examples N] [--seed S]
+        eval  --dialogs DIR --model DIR|bundled|minilm|tfidf|bm25 [--max-examples N] [--seed S]
               [--candidates N] [--test-fraction F] [--data FILE ...]
               response selection on the dialog corpora in DIR: hits@1/N and MRR on held-out
               Synthetic-Persona-Chat dialogs (N-1 replies of other dialogs, default N 20,
               fraction 0.1, seed 42, 500 examples), pairwise accuracy on DailyDialog++ dev
               (random and adversarial negatives); with --data also the AUC on its --split
 
-        --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled all-MiniLM-L6-v2)
+        export --checkpoint DIR --out DIR [--float16] [--calibrate-on DIR]
+              [--max-calibration N] [--seed N]
+              write a trained checkpoint as it ships: float16 weights (half the bytes), and with
+              --calibrate-on the corpora folder, P(upvote) refitted on Topical-Chat's turn
+              ratings (test_rare.json, never trained on; N rated turns, default 2000, and as many
+              random replies as downvotes); prints each file's SHA-256
+
+        --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled dialog
+                      cross-encoder; bundled|minilm where a command lists them)
       """;
 
   private final PrintStream out;
@@ -84,7 +95,8 @@ public final class Main {
   int run(String... args) {
     List<String> all = Arrays.asList(args);
     if (all.isEmpty()) {
-      return usageError("missing command: expected demo, rank, serve, train or eval (see --help)");
+      return usageError(
+          "missing command: expected demo, rank, serve, train, eval or export (see --help)");
     }
     List<String> rest = all.subList(1, all.size());
     try {
@@ -94,12 +106,13 @@ public final class Main {
         case "serve" -> ServeCommand.run(rest, out, err, rerankers);
         case "train" -> TrainCommand.run(rest, out, err);
         case "eval" -> EvalCommand.run(rest, out, err);
+        case "export" -> ExportCommand.run(rest, out, err);
         case "help", "--help", "-h" -> throw UsageException.help();
         default ->
             usageError(
                 "unknown command '"
                     + all.get(0)
-                    + "': expected demo, rank, serve, train or eval (see --help)");
+                    + "': expected demo, rank, serve, train, eval or export (see --help)");
       };
     } catch (UsageException e) {
       if (e.isHelp()) {

@@ -42,6 +42,15 @@ final class RequestJson {
    */
   record Input(Dialog dialog, List<Candidate> candidates, int droppedTurns, int droppedPersona) {}
 
+  /**
+   * A {@code POST /v1/rerank} request (Cohere's and TEI's shape).
+   *
+   * @param input what to rank; candidate {@code i} is document {@code i}
+   * @param topN how many results to return, at most the number of documents
+   * @param returnDocuments whether each result carries its document's text
+   */
+  record DocumentsInput(Input input, int topN, boolean returnDocuments) {}
+
   /** A request the server refuses, with its status, a stable code and a message. */
   static final class Rejected extends Exception {
     private static final long serialVersionUID = 1L;
@@ -95,6 +104,78 @@ final class RequestJson {
         candidates,
         context.size() - turns.size(),
         persona.size() - facts.size());
+  }
+
+  /**
+   * Parses {@code {"query": TEXT | "context": [TURN, ...], "persona": [FACT, ...], "documents":
+   * [TEXT or {"text": ...}, ...], "top_n": N, "return_documents": BOOL}}: Cohere's rerank request
+   * (TEI's {@code "texts"} and {@code "return_text"} are taken too), where a query is a dialog of
+   * one user turn; {@code "model"} and other fields are ignored, as those services ignore unknown
+   * fields.
+   */
+  static DocumentsInput parseDocuments(String body, RerankServer.Limits limits) throws Rejected {
+    JsonElement root = strictParse(body);
+    if (!root.isJsonObject()) {
+      throw invalid("the body must be a JSON object with 'query' (or 'context') and 'documents'");
+    }
+    JsonObject request = root.getAsJsonObject();
+    boolean hasQuery = request.has("query") && !request.get("query").isJsonNull();
+    boolean hasContext = request.has("context") && !request.get("context").isJsonNull();
+    if (hasQuery == hasContext) {
+      throw invalid("give 'query' (a text) or 'context' (the dialog's turns), exactly one");
+    }
+    List<String> context =
+        hasQuery ? List.of(text(request.get("query"), "query")) : strings(request, "context", true);
+    if (context.isEmpty()) {
+      throw invalid("'context' must not be empty: give the dialog's turns, oldest first");
+    }
+    String field = request.has("texts") && !request.has("documents") ? "texts" : "documents";
+    JsonElement documents = request.get(field);
+    if (documents == null || documents.isJsonNull()) {
+      throw invalid("missing field 'documents'");
+    }
+    JsonObject asCandidates = new JsonObject();
+    asCandidates.add("candidates", documents);
+    List<Candidate> candidates;
+    try {
+      candidates = candidates(asCandidates, limits);
+    } catch (Rejected e) {
+      throw new Rejected(
+          e.status, e.code, String.valueOf(e.getMessage()).replace("candidates", field));
+    }
+    int topN = candidates.size();
+    JsonElement n = request.get("top_n");
+    if (n != null && !n.isJsonNull()) {
+      if (!n.isJsonPrimitive()
+          || !n.getAsJsonPrimitive().isNumber()
+          || n.getAsDouble() != Math.rint(n.getAsDouble())
+          || n.getAsDouble() < 1) {
+        throw invalid("'top_n' must be a positive integer, but was " + n);
+      }
+      topN = (int) Math.min(candidates.size(), n.getAsDouble());
+    }
+    boolean returnDocuments = flag(request, "return_documents") || flag(request, "return_text");
+    List<String> persona = strings(request, "persona", false);
+    List<String> turns = newestThatFit(context, limits);
+    List<String> facts = firstThatFit(persona, limits);
+    Input input =
+        new Input(
+            Dialogs.fromContext(turns, facts),
+            candidates,
+            context.size() - turns.size(),
+            persona.size() - facts.size());
+    return new DocumentsInput(input, topN, returnDocuments);
+  }
+
+  private static boolean flag(JsonObject request, String field) throws Rejected {
+    JsonElement value = request.get(field);
+    if (value == null || value.isJsonNull()) {
+      return false;
+    }
+    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+      throw invalid("'" + field + "' must be true or false");
+    }
+    return value.getAsBoolean();
   }
 
   /** The newest turns within the limits, oldest first; the newest always, clipped to its end. */

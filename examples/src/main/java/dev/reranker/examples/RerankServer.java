@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.gson.JsonObject;
+import dev.reranker.Candidate;
 import dev.reranker.Ranking;
 import dev.reranker.Reranker;
 import dev.reranker.RerankerClosedException;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +61,15 @@ import org.slf4j.LoggerFactory;
  *       turn the user's; persona optional) answers the object of {@code rank --json} ({@link
  *       RankingJson}) plus {@code "truncated": {"turns": N, "persona": N}}, what was left out of a
  *       long dialog ({@link RequestJson});
- *   <li>{@code GET /health} (or {@code HEAD}) answers {@code {"status":"ok"}};
+ *   <li>{@code POST /v1/rerank}, Cohere's and TEI's rerank API: {@code {"query": TEXT (or
+ *       "context": [TURN, ...], "persona": [...]), "documents": [TEXT or {"text": ...}, ...],
+ *       "top_n": N, "return_documents": BOOL}} answers {@code {"id", "results": [{"index",
+ *       "relevance_score", "document"}], "meta"}} ({@link DocumentsJson});
+ *   <li>{@code GET /health} (or {@code HEAD}) answers {@code {"status":"ok"}} while the server
+ *       runs; {@code GET /ready} answers {@code {"status":"ready"}} once the warm-up ranking ran
+ *       ({@link Builder#warmUp}), else 503 {@code {"status":"warming_up"}};
+ *   <li>{@code GET /openapi.json} answers the OpenAPI 3.0 document of these endpoints ({@link
+ *       OpenApi});
  *   <li>{@code GET /metrics} (or {@code HEAD}) answers the reranker's stats and the HTTP answers by
  *       status in Prometheus text format.
  * </ul>
@@ -138,6 +148,12 @@ public final class RerankServer implements AutoCloseable {
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet(); // accepted, not answered
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The paths answered to GET and HEAD. */
+  private static final Set<String> GETS = Set.of("/health", "/ready", "/metrics", "/openapi.json");
+
+  /** Completes once a warm-up ranking has run through the model: {@code /ready} says so. */
+  private final CompletableFuture<?> ready;
+
   private RerankServer(Builder b) throws IOException {
     this.reranker = b.reranker;
     this.limits = b.limits;
@@ -165,6 +181,19 @@ public final class RerankServer implements AutoCloseable {
     // close() answers what is left with 503 at drainTimeout; the extra second is for writing those.
     server.setStopTimeout(drainTimeout.toMillis() + 1_000);
     server.setStopAtShutdown(false); // ServeCommand's hook drains, then frees the model
+    // The first forward builds the model's fast path: do it before traffic, and say when in /ready.
+    this.ready =
+        b.warmUp
+            ? reranker
+                .rankAsync(
+                    Dialogs.fromContext(List.of("Hi, how are you?"), List.of()),
+                    List.of(Candidate.of("I am fine, thanks!"), Candidate.of("Hello there.")))
+                .exceptionally(
+                    failure -> {
+                      logger.warn("warm-up ranking failed: {}", failure.toString());
+                      return null;
+                    })
+            : CompletableFuture.completedFuture(null);
     try {
       server.start();
     } catch (Exception e) {
@@ -197,18 +226,25 @@ public final class RerankServer implements AutoCloseable {
       String method = request.getMethod();
       if (closed.get()) {
         ex.error(503, "shutting_down", "the server is shutting down");
-      } else if ("/rerank".equals(path)) {
+      } else if ("/rerank".equals(path) || "/v1/rerank".equals(path)) {
         if (method.equals("POST")) {
-          rerank(ex);
+          rerank(ex, "/v1/rerank".equals(path));
         } else {
           ex.notAllowed(path, "POST");
         }
-      } else if ("/health".equals(path) || "/metrics".equals(path)) {
+      } else if (GETS.contains(path)) {
         if (method.equals("GET") || method.equals("HEAD")) {
-          if (path.equals("/health")) {
-            ex.respond(200, JSON, "{\"status\":\"ok\"}");
-          } else {
-            ex.respond(200, PROMETHEUS, metricsText());
+          switch (path) {
+            case "/health" -> ex.respond(200, JSON, "{\"status\":\"ok\"}");
+            case "/ready" -> {
+              if (ready.isDone() && !ready.isCompletedExceptionally()) {
+                ex.respond(200, JSON, "{\"status\":\"ready\"}");
+              } else {
+                ex.respond(503, JSON, "{\"status\":\"warming_up\"}");
+              }
+            }
+            case "/openapi.json" -> ex.respond(200, JSON, OpenApi.document());
+            default -> ex.respond(200, PROMETHEUS, metricsText());
           }
         } else {
           ex.notAllowed(path, "GET, HEAD");
@@ -219,7 +255,8 @@ public final class RerankServer implements AutoCloseable {
             "not_found",
             "no such path '"
                 + (path == null ? request.getHttpURI().toString() : path)
-                + "'; try POST /rerank, GET /health, GET /metrics");
+                + "'; try POST /rerank, POST /v1/rerank, GET /health, GET /ready, GET /metrics,"
+                + " GET /openapi.json");
       }
       return true;
     }
@@ -231,7 +268,7 @@ public final class RerankServer implements AutoCloseable {
     return PrometheusMetrics.render(reranker.stats(), counts);
   }
 
-  private void rerank(Exchange ex) {
+  private void rerank(Exchange ex, boolean documents) {
     String type = ex.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (type != null && !isJson(type)) {
       ex.error(415, "unsupported_media_type", "Content-Type must be application/json");
@@ -242,7 +279,7 @@ public final class RerankServer implements AutoCloseable {
       ex.error(413, "body_too_large", tooLarge(declared));
       return;
     }
-    new BodyReader(ex).run();
+    new BodyReader(ex, documents).run();
   }
 
   private static boolean isJson(String contentType) {
@@ -264,10 +301,12 @@ public final class RerankServer implements AutoCloseable {
    */
   private final class BodyReader implements Runnable {
     private final Exchange ex;
+    private final boolean documents;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    BodyReader(Exchange ex) {
+    BodyReader(Exchange ex, boolean documents) {
       this.ex = ex;
+      this.documents = documents;
     }
 
     @Override
@@ -303,18 +342,25 @@ public final class RerankServer implements AutoCloseable {
         boolean last = chunk.isLast();
         chunk.release();
         if (last) {
-          submit(ex, body.toByteArray());
+          submit(ex, body.toByteArray(), documents);
           return;
         }
       }
     }
   }
 
-  private void submit(Exchange ex, byte[] body) {
+  private void submit(Exchange ex, byte[] body, boolean documents) {
     RequestJson.Input input;
+    RequestJson.@Nullable DocumentsInput documentsInput = null;
     CompletableFuture<Ranking> ranking;
     try {
-      input = RequestJson.parse(RequestJson.utf8(body), limits);
+      String text = RequestJson.utf8(body);
+      if (documents) {
+        documentsInput = RequestJson.parseDocuments(text, limits);
+        input = documentsInput.input();
+      } else {
+        input = RequestJson.parse(text, limits);
+      }
       try {
         ranking = reranker.rankAsync(input.dialog(), input.candidates(), timeout);
       } catch (IllegalArgumentException e) { // more candidates than the reranker's queue holds
@@ -327,6 +373,7 @@ public final class RerankServer implements AutoCloseable {
       ex.fault(e);
       return;
     }
+    RequestJson.@Nullable DocumentsInput finalDocuments = documentsInput;
     // A client that hangs up cancels its request: its pairs still queued are dropped unscored.
     ex.request.addFailureListener(failure -> ranking.cancel(false));
     ex.onShutdown = () -> ranking.cancel(false);
@@ -344,11 +391,16 @@ public final class RerankServer implements AutoCloseable {
               }
               String json;
               try {
-                JsonObject o = RankingJson.of(r);
-                JsonObject truncated = new JsonObject();
-                truncated.addProperty("turns", input.droppedTurns());
-                truncated.addProperty("persona", input.droppedPersona());
-                o.add("truncated", truncated);
+                JsonObject o;
+                if (finalDocuments != null) {
+                  o = DocumentsJson.of(r, finalDocuments);
+                } else {
+                  o = RankingJson.of(r);
+                  JsonObject truncated = new JsonObject();
+                  truncated.addProperty("turns", input.droppedTurns());
+                  truncated.addProperty("persona", input.droppedPersona());
+                  o.add("truncated", truncated);
+                }
                 json = RequestJson.escapeLoneSurrogates(RankCommand.GSON.toJson(o));
               } catch (RuntimeException e) { // a bug, but the client still gets an answer
                 ex.fault(e);
@@ -394,8 +446,11 @@ public final class RerankServer implements AutoCloseable {
         } else { // the client hung up; nobody is left to answer
           abort(cause);
         }
-      } else if (cause instanceof RerankerOverloadedException) {
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      } else if (cause instanceof RerankerOverloadedException overloaded) {
+        // Whole seconds (RFC 9110), rounded up: the queue's estimate of its backlog, or 1 s.
+        long seconds =
+            overloaded.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
         error(503, "overloaded", "overloaded: " + cause.getMessage());
       } else if (cause instanceof RerankerClosedException) {
         error(503, "shutting_down", "shutting down: " + cause.getMessage());
@@ -689,6 +744,7 @@ public final class RerankServer implements AutoCloseable {
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private boolean warmUp;
 
     private Builder(Reranker reranker) {
       this.reranker = reranker;
@@ -719,6 +775,17 @@ public final class RerankServer implements AutoCloseable {
         throw new IllegalArgumentException("threads must be at least 8, but was " + threads);
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * With {@code true}, ranks one small request through the model at start, and {@code GET /ready}
+     * answers 503 {@code warming_up} until it is done (default false: ready at once, for a reranker
+     * already warm or a test scorer).
+     */
+    @CanIgnoreReturnValue
+    public Builder warmUp(boolean warmUp) {
+      this.warmUp = warmUp;
       return this;
     }
 

@@ -11,11 +11,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The response-selection examples {@code train --dialogs FILE|DIR} reads: a JSONL file ({@link
@@ -25,17 +29,29 @@ import java.util.SplittableRandom;
  * a {@code List<SelectionExample>} can be split and trained on the same way.
  */
 final class SelectionData {
+  /** The Topical-Chat files training reads; {@link #TOPICAL_CHAT_CALIBRATION} is kept apart. */
+  static final List<String> TOPICAL_CHAT_TRAINING =
+      List.of("valid_freq.json", "valid_rare.json", "test_freq.json");
+
+  /** The Topical-Chat file whose turn ratings calibrate P(upvote): never trained on. */
+  static final String TOPICAL_CHAT_CALIBRATION = "test_rare.json";
+
   private final Path file;
   private final long seed;
   private final double fraction;
+  private final int maxPerSource;
+  private final int maxValidation;
 
   /** Train and validation examples, no dialog in both. */
   record Split(List<SelectionExample> train, List<SelectionExample> validation) {}
 
-  private SelectionData(Path file, long seed, double fraction) {
+  private SelectionData(
+      Path file, long seed, double fraction, int maxPerSource, int maxValidation) {
     this.file = file;
     this.seed = seed;
     this.fraction = fraction;
+    this.maxPerSource = maxPerSource;
+    this.maxValidation = maxValidation;
   }
 
   /** Checks the options; reads nothing yet. */
@@ -52,7 +68,15 @@ final class SelectionData {
     if (!(fraction > 0 && fraction < 1)) {
       throw parser.fail("--val-fraction must be in (0, 1) with --dialogs, but was " + fraction);
     }
-    return new SelectionData(file, seed, fraction);
+    int maxPerSource =
+        options.single("--max-per-source").isPresent()
+            ? options.integer("--max-per-source", 1, Integer.MAX_VALUE, 0)
+            : Integer.MAX_VALUE;
+    int maxValidation =
+        options.single("--max-validation").isPresent()
+            ? options.integer("--max-validation", 1, Integer.MAX_VALUE, 0)
+            : Integer.MAX_VALUE;
+    return new SelectionData(file, seed, fraction, maxPerSource, maxValidation);
   }
 
   long seed() {
@@ -68,18 +92,27 @@ final class SelectionData {
   Split split(PrintStream out) {
     List<SelectionExample> examples =
         Files.isDirectory(file) ? corporaTrainingSide(file, out) : SelectionJsonl.read(file);
-    Split split = split(examples, fraction, seed);
+    Split all = split(examples, fraction, seed);
+    Split split =
+        new Split(
+            capPerSource(all.train(), maxPerSource, seed),
+            cap(all.validation(), maxValidation, seed + 1));
     out.printf(
         Locale.ROOT,
         "data:        %s: %d examples from %d dialogs; split by dialog (seed %d, fraction "
-            + "%.2f): %d train, %d validation%n",
+            + "%.2f): %d train, %d validation%s%n",
         file,
         examples.size(),
         dialogs(examples),
         seed,
         fraction,
         split.train().size(),
-        split.validation().size());
+        split.validation().size(),
+        split.equals(all) ? "" : " (after --max-per-source, --max-validation)");
+    split.train().stream()
+        .collect(
+            Collectors.groupingBy(SelectionExample::source, TreeMap::new, Collectors.counting()))
+        .forEach((source, n) -> out.printf(Locale.ROOT, "             %s: %d train%n", source, n));
     return split;
   }
 
@@ -88,7 +121,8 @@ final class SelectionData {
    * the Synthetic-Persona-Chat dialogs that {@code eval --dialogs} holds out by default ({@link
    * DialogEval#DEFAULT_TEST_FRACTION} of them, seed {@link DialogEval#DEFAULT_SEED}), so a model
    * trained here is evaluated on dialogs it never saw: Synthetic-Persona-Chat's training side,
-   * DailyDialog++'s positives (its dev set is evaluation data) and every Topical-Chat turn.
+   * DailyDialog++'s positives (its dev set is evaluation data) and the Topical-Chat turns of {@link
+   * #TOPICAL_CHAT_TRAINING} ({@link #TOPICAL_CHAT_CALIBRATION}'s rated turns calibrate P(upvote)).
    *
    * @throws IllegalArgumentException if {@code dir} holds none of the corpora
    */
@@ -107,8 +141,7 @@ final class SelectionData {
       examples.addAll(DialogCorpora.dailyDialogPositives(positives));
     }
     Path topical = dir.resolve(DialogCorpora.TOPICAL_CHAT);
-    for (String f :
-        List.of("valid_freq.json", "valid_rare.json", "test_freq.json", "test_rare.json")) {
+    for (String f : TOPICAL_CHAT_TRAINING) {
       if (Files.isRegularFile(topical.resolve(f))) {
         DialogCorpora.topicalChat(topical.resolve(f)).forEach(r -> examples.add(r.example()));
       }
@@ -155,6 +188,36 @@ final class SelectionData {
       (validationIds.contains(e.dialogId()) ? validation : train).add(e);
     }
     return new Split(List.copyOf(train), List.copyOf(validation));
+  }
+
+  /**
+   * At most {@code max} examples of each source, a seeded sample that keeps the given order (the
+   * trainer shuffles per epoch); sources under the cap keep all their examples.
+   */
+  static List<SelectionExample> capPerSource(List<SelectionExample> examples, int max, long seed) {
+    Map<String, List<SelectionExample>> bySource = new TreeMap<>();
+    examples.forEach(e -> bySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e));
+    Set<SelectionExample> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    bySource.values().forEach(list -> kept.addAll(cap(list, max, seed)));
+    return examples.stream().filter(kept::contains).toList();
+  }
+
+  /** At most {@code max} of the examples: a seeded sample in the given order. */
+  static List<SelectionExample> cap(List<SelectionExample> examples, int max, long seed) {
+    if (examples.size() <= max) {
+      return examples;
+    }
+    List<Integer> indices = new ArrayList<>(examples.size());
+    for (int i = 0; i < examples.size(); i++) {
+      indices.add(i);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = indices.size() - 1; i > 0; i--) {
+      Collections.swap(indices, i, random.nextInt(i + 1));
+    }
+    List<Integer> chosen = new ArrayList<>(indices.subList(0, max));
+    Collections.sort(chosen);
+    return chosen.stream().map(examples::get).toList();
   }
 
   private static int dialogs(List<SelectionExample> examples) {

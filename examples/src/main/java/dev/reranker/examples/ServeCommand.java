@@ -86,6 +86,7 @@ final class ServeCommand {
               .idleTimeout(Duration.ofMillis(idleTimeoutMs))
               .maxConnections(maxConnections)
               .drainTimeout(Duration.ofMillis(drainTimeoutMs))
+              .warmUp(true)
               .start();
     } catch (IOException | RuntimeException e) {
       rerankers.release(reranker);

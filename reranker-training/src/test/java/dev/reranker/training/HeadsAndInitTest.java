@@ -91,7 +91,7 @@ class HeadsAndInitTest {
     DatasetSplit split = ReactionLog.of(SyntheticReactions.generate(30, 0, 4)).split(0.3, 2);
     TrainingResult result =
         RerankerTrainer.builder()
-            .model(RerankerModel.bundled())
+            .model(RerankerModel.miniLmBiEncoder())
             .epochs(1)
             .batchSize(16)
             .maxSeqLen(32)

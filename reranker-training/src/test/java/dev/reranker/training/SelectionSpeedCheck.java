@@ -55,7 +55,7 @@ class SelectionSpeedCheck {
     for (double hard : new double[] {0, 0.25}) {
       TrainingResult result =
           RerankerTrainer.builder()
-              .model(RerankerModel.bundled())
+              .model(RerankerModel.miniLmBiEncoder())
               .negatives(7)
               .hardNegatives(hard)
               .miningInterval(2)

@@ -266,7 +266,7 @@ final class BatchWorker<I> implements Runnable {
       return;
     }
     float[] scored = java.util.Objects.requireNonNull(scores); // checked above: n scores
-    queue.recorder().batchScored(n, end - start);
+    queue.batchScored(n, end - start);
     List<PendingRequest<I>> done = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Item<I> item = batch.get(i);

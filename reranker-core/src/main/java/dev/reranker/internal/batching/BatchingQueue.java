@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * similar length that contains the oldest item, so batches need less padding while the oldest item
  * never waits behind younger ones. The rest go back to the head of the queue, where any worker,
  * this one or another, takes them next.
+ *
+ * <p>Admission knows time: the workers measure what an item costs in a well-filled batch ({@link
+ * ServiceRate}), and a request with a deadline that could not be scored before it, behind what
+ * already waits, is rejected at once with {@link RerankerOverloadedException} and a retry hint
+ * rather than left to time out; {@code maxQueuedItems} stays the hard bound.
  *
  * <p>Nothing here blocks a caller: a full queue, a closed queue, a deadline, a cancellation and a
  * scorer fault all complete the future exceptionally with a {@link RerankerException}. Futures are
@@ -163,6 +170,7 @@ public final class BatchingQueue<I> implements AutoCloseable {
 
   private final AtomicBoolean purging = new AtomicBoolean();
   private final QueueStatsRecorder stats = new QueueStatsRecorder();
+  private final ServiceRate rate;
   private final ScheduledThreadPoolExecutor timer;
   private final List<Thread> timerThreads = Collections.synchronizedList(new ArrayList<>());
   private final List<BatchWorker<I>> workers;
@@ -225,6 +233,7 @@ public final class BatchingQueue<I> implements AutoCloseable {
         "closeTimeout must be positive, but was %s",
         closeTimeout);
     this.batchSize = config.batchSize();
+    this.rate = new ServiceRate(config.batchSize());
     this.windowSize = config.batchSize() * config.groupWindowBatches();
     this.maxDelayNanos = saturatedNanos(config.maxBatchDelay());
     this.maxQueuedItems = config.maxQueuedItems();
@@ -274,8 +283,10 @@ public final class BatchingQueue<I> implements AutoCloseable {
    * @param deadlineNanos {@link Ticker} time at which the future fails with {@link
    *     RerankerTimeoutException}, or {@link #NO_DEADLINE}
    * @return a future of one score per item; fails with {@link RerankerOverloadedException} when
-   *     more than {@code maxQueuedItems} items would wait, {@link RerankerTimeoutException} at the
-   *     deadline, {@link ScoringException} when a batch with one of its items fails, {@link
+   *     more than {@code maxQueuedItems} items would wait, or when the request has a deadline, does
+   *     not fit in one batch with what waits, and the measured throughput ({@link ServiceRate})
+   *     says it would finish after its deadline, {@link RerankerTimeoutException} at the deadline,
+   *     {@link ScoringException} when a batch with one of its items fails, {@link
    *     RerankerClosedException} when the queue is or gets closed before the items run
    * @throws NullPointerException if {@code items} or one of them is null
    * @throws IllegalArgumentException if {@code items} is empty
@@ -297,6 +308,33 @@ public final class BatchingQueue<I> implements AutoCloseable {
         lengths[i] = length.applyAsInt(copy.get(i));
       }
     }
+    long now = ticker.read();
+    OptionalDouble perItem = rate.nanosPerItem();
+    if (deadlineNanos != NO_DEADLINE && perItem.isPresent()) {
+      // Time-aware admission: reject at once what would only wait to time out. A request that
+      // fits in one batch with what waits is always let in: its wait is one batch, not a backlog.
+      int ahead = queueDepth();
+      if ((long) ahead + count > batchSize) {
+        long finish = estimateNanos(perItem.getAsDouble(), (long) ahead + count);
+        if (finish > deadlineNanos - now) {
+          stats.rejected();
+          Duration retry = retryAfter(perItem.getAsDouble(), ahead);
+          return CompletableFuture.failedFuture(
+              new RerankerOverloadedException(
+                  String.format(
+                      Locale.ROOT,
+                      "request of %d items would finish in about %.1f s (%d items ahead at %.0f"
+                          + " items/s), after its deadline in %.1f s; retry after about %.1f s",
+                      count,
+                      finish / 1e9,
+                      ahead,
+                      workers.size() * 1e9 / perItem.getAsDouble(),
+                      Math.max(0, deadlineNanos - now) / 1e9,
+                      retry.toNanos() / 1e9),
+                  retry));
+        }
+      }
+    }
     int waiting = reserve(count);
     if (waiting >= 0) {
       stats.rejected();
@@ -308,10 +346,10 @@ public final class BatchingQueue<I> implements AutoCloseable {
                   + maxQueuedItems
                   + ", request of "
                   + count
-                  + " items"));
+                  + " items",
+              perItem.isPresent() ? retryAfter(perItem.getAsDouble(), waiting) : null));
     }
 
-    long now = ticker.read();
     PendingRequest<I> request =
         new PendingRequest<>(copy, now, deadlineNanos, stats, this::releaseWaiting);
     stats.accepted(count);
@@ -491,6 +529,17 @@ public final class BatchingQueue<I> implements AutoCloseable {
     }
   }
 
+  /** The estimated time to score {@code items} items with every worker busy. */
+  private long estimateNanos(double nanosPerItem, long items) {
+    double nanos = items * nanosPerItem / workers.size();
+    return nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(nanos);
+  }
+
+  /** About how long until {@code waiting} items are scored; at least a millisecond. */
+  private Duration retryAfter(double nanosPerItem, int waiting) {
+    return Duration.ofNanos(Math.max(1_000_000L, estimateNanos(nanosPerItem, waiting)));
+  }
+
   /** Returns -1 if {@code count} items were reserved, else the number waiting. */
   private int reserve(int count) {
     while (true) {
@@ -546,6 +595,12 @@ public final class BatchingQueue<I> implements AutoCloseable {
 
   QueueStatsRecorder recorder() {
     return stats;
+  }
+
+  /** Records a scored batch for admission's throughput estimate. */
+  void batchScored(int items, long nanos) {
+    stats.batchScored(items, nanos);
+    rate.observe(items, nanos);
   }
 
   int batchSize() {

@@ -1,13 +1,56 @@
 package dev.reranker.internal.io;
 
 /**
- * Widens IEEE half precision (F16) and bfloat16 (BF16) values to float32, exactly.
+ * Widens IEEE half precision (F16) and bfloat16 (BF16) values to float32, exactly, and narrows
+ * float32 to F16 (round to nearest even), for writing half-size checkpoints.
  *
  * <p>Checkpoint readers widen before anything reaches DJL: DJL 0.36's PyTorch engine aborts the JVM
  * on a BF16 array.
  */
 public final class HalfFloats {
+  /** The largest finite F16 value. */
+  public static final float F16_MAX = 65504f;
+
   private HalfFloats() {}
+
+  /**
+   * Narrows a float32 to IEEE half precision, rounding to nearest even: overflow gives infinity,
+   * tiny values give subnormals or signed zero, NaN stays NaN. {@link #f16ToFloat} of the result is
+   * the F16 value nearest to {@code value}.
+   */
+  public static short toF16(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xff;
+    int mantissa = bits & 0x7fffff;
+    if (exponent == 0xff) { // infinity or NaN (keep a quiet NaN)
+      return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 | (mantissa >>> 13) : 0));
+    }
+    int e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00); // overflow
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign; // below half the smallest subnormal
+      }
+      int m = mantissa | 0x800000; // implicit bit
+      int shift = 14 - e; // 14..24
+      int half = m >>> shift;
+      int rest = m & ((1 << shift) - 1);
+      int halfway = 1 << (shift - 1);
+      if (rest > halfway || (rest == halfway && (half & 1) != 0)) {
+        half++; // may carry into the smallest normal, which is the right encoding
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mantissa >>> 13);
+    int rest = mantissa & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (half & 1) != 0)) {
+      half++; // may carry into the exponent, up to infinity: both right
+    }
+    return (short) (sign | half);
+  }
 
   /** Widens one 16-bit value: bfloat16 if {@code bf16}, else IEEE half precision. */
   public static float widen(short bits, boolean bf16) {

@@ -186,6 +186,19 @@ public final class SafeTensors {
    * @throws ModelLoadException naming the file if it cannot be written
    */
   public static void write(Path file, Map<String, HostTensor> tensors) {
+    write(file, tensors, false);
+  }
+
+  /**
+   * Writes {@code tensors} as {@link #write(Path, Map)} does, as F16 (IEEE half precision, rounded
+   * to nearest even) when {@code float16}: half the bytes, for shipping weights that are widened
+   * back to float32 at load.
+   *
+   * @throws IllegalArgumentException if a name is empty or is {@code __metadata__}, or if {@code
+   *     float16} and a finite value is beyond the F16 range (65504)
+   * @throws ModelLoadException naming the file if it cannot be written
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors, boolean float16) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(tensors, "tensors");
     JsonObject header = new JsonObject();
@@ -207,12 +220,20 @@ public final class SafeTensors {
       for (long d : t.shape()) {
         shape.add(d);
       }
-      long end = offset + 4L * t.data().length;
+      if (float16) {
+        for (float v : t.data()) {
+          if (Float.isFinite(v) && Math.abs(v) > HalfFloats.F16_MAX) {
+            throw new IllegalArgumentException(
+                "tensor '" + name + "' holds " + v + ", beyond the float16 range");
+          }
+        }
+      }
+      long end = offset + (float16 ? 2L : 4L) * t.data().length;
       JsonArray offsets = new JsonArray();
       offsets.add(offset);
       offsets.add(end);
       JsonObject entry = new JsonObject();
-      entry.addProperty("dtype", "F32");
+      entry.addProperty("dtype", float16 ? "F16" : "F32");
       entry.add("shape", shape);
       entry.add("data_offsets", offsets);
       header.add(name, entry);
@@ -262,7 +283,21 @@ public final class SafeTensors {
         ByteBuffer buffer =
             ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer floats = buffer.asFloatBuffer();
+        ShortBuffer halves = buffer.asShortBuffer();
         for (float[] values : data) {
+          if (float16) {
+            for (int from = 0; from < values.length; ) {
+              int n = Math.min(values.length - from, halves.capacity());
+              halves.clear();
+              for (int i = 0; i < n; i++) {
+                halves.put(HalfFloats.toF16(values[from + i]));
+              }
+              buffer.clear().limit(n * 2);
+              writeFully(out, buffer);
+              from += n;
+            }
+            continue;
+          }
           for (int from = 0; from < values.length; ) {
             int n = Math.min(values.length - from, floats.capacity());
             floats.clear();

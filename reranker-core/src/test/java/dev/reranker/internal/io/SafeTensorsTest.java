@@ -147,6 +147,80 @@ class SafeTensorsTest {
   }
 
   @Test
+  void floatToHalfRoundTripsEveryHalfAndRoundsToNearestEven() {
+    for (int bits = 0; bits <= 0xffff; bits++) {
+      boolean nan = ((bits >>> 10) & 0x1f) == 0x1f && (bits & 0x3ff) != 0;
+      short narrowed = HalfFloats.toF16(HalfFloats.f16ToFloat((short) bits));
+      if (nan) {
+        assertThat(HalfFloats.f16ToFloat(narrowed)).as("0x%04x", bits).isNaN();
+      } else {
+        assertThat(narrowed & 0xffff).as("0x%04x", bits).isEqualTo(bits);
+      }
+    }
+    // Halfway cases go to the even neighbour; anything else to the nearer one.
+    assertThat(HalfFloats.toF16(1f + 0x1p-11f)).isEqualTo(HalfFloats.toF16(1f));
+    // 1 + 1.5 ulp: halfway between mantissas 1 (odd) and 2 (even), so up to 1 + 2^-9.
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(1f + 3 * 0x1p-11f))).isEqualTo(1f + 0x1p-9f);
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(1f + 0x1.1p-11f))).isEqualTo(1f + 0x1p-10f);
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(0x1p-25f))).isEqualTo(0f); // tie to zero
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(0x1.8p-25f))).isEqualTo(0x1p-24f);
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(65520f))).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat(HalfFloats.f16ToFloat(HalfFloats.toF16(65519f))).isEqualTo(65504f);
+    Random random = new Random(7);
+    for (int i = 0; i < 100_000; i++) {
+      float x = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 6));
+      short h = HalfFloats.toF16(x);
+      double error = Math.abs((double) HalfFloats.f16ToFloat(h) - x);
+      // No other half is nearer: check both neighbours of the same sign (sign-magnitude bits).
+      for (int step : new int[] {-1, 1}) {
+        int magnitude = (h & 0x7fff) + step;
+        if (magnitude >= 0 && magnitude < 0x7c00) {
+          float neighbour = HalfFloats.f16ToFloat((short) ((h & 0x8000) | magnitude));
+          assertThat(error).as("%s", x).isLessThanOrEqualTo(Math.abs((double) neighbour - x));
+        }
+      }
+      assertThat(error).as("%s", x).isLessThanOrEqualTo(Math.abs(x) * 0x1p-11 + 0x1p-25);
+    }
+  }
+
+  @Test
+  void writesFloat16ThatReadsBackAsTheNearestHalves() throws IOException {
+    Random random = new Random(3);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    tensors.put("w", gaussian(random, 5, 7));
+    tensors.put("b", gaussian(random, 3));
+    Path half = dir.resolve("half.safetensors");
+    Path full = dir.resolve("full.safetensors");
+
+    SafeTensors.write(half, tensors, true);
+    SafeTensors.write(full, tensors);
+    LinkedHashMap<String, HostTensor> read = SafeTensors.read(half);
+
+    // The data section holds 2 bytes per value: 38 values after the 8-byte length and the header.
+    long header =
+        ByteBuffer.wrap(Files.readAllBytes(half), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertThat(Files.size(half)).isEqualTo(8 + header + 2L * (35 + 3));
+    assertThat(new String(Files.readAllBytes(half), UTF_8))
+        .contains("\"F16\"")
+        .doesNotContain("F32");
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      float[] expected = e.getValue().data().clone();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = HalfFloats.f16ToFloat(HalfFloats.toF16(expected[i]));
+      }
+      assertThat(read.get(e.getKey()).shape()).isEqualTo(e.getValue().shape());
+      assertThat(read.get(e.getKey()).data()).isEqualTo(expected);
+    }
+    assertThatThrownBy(
+            () ->
+                SafeTensors.write(
+                    half, Map.of("big", new HostTensor(new long[] {1}, new float[] {1e6f})), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'big'")
+        .hasMessageContaining("float16 range");
+  }
+
+  @Test
   void halfToFloatMatchesAReferenceForAllBitPatterns() {
     for (int bits = 0; bits <= 0xffff; bits++) {
       int sign = bits >>> 15;
@@ -447,6 +521,19 @@ class SafeTensorsTest {
   private Path craft(String name, String header, byte[] data) throws IOException {
     byte[] json = header.getBytes(UTF_8);
     return Files.write(dir.resolve(name), concat(le64l(json.length), json, data));
+  }
+
+  /** Weights-like values, N(0, 0.05), within float16's range. */
+  private static HostTensor gaussian(Random random, long... shape) {
+    int n = 1;
+    for (long d : shape) {
+      n *= (int) d;
+    }
+    float[] data = new float[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = (float) (random.nextGaussian() * 0.05);
+    }
+    return new HostTensor(shape, data);
   }
 
   private static HostTensor randomTensor(Random random, long... shape) {
