@@ -51,7 +51,8 @@ class ReadmeSnippetTest {
   void modelSnippetCompiles() {
     // spotless:off (README.md shows this region as written here)
     // @start region="models"
-    RerankerModel.bundled();                          // pretrained all-MiniLM-L6-v2 (bi-encoder)
+    RerankerModel.bundled();                          // the default dialog cross-encoder
+    RerankerModel.miniLmBiEncoder();                  // pretrained all-MiniLM-L6-v2 (bi-encoder)
     RerankerModel.checkpoint(Path.of("my-bert"));     // a HuggingFace BERT checkpoint folder
     RerankerModel.torchScript(Path.of("model.pt"), Path.of("tokenizer.json"),
         ModelKind.CROSS_ENCODER, List.of("downvote", "upvote"));   // anything exported from Python

@@ -191,6 +191,26 @@ final class SelectionData {
   }
 
   /**
+   * The relevance anchors of {@code train --data ... --anchor-dialogs FILE|DIR}: the selection
+   * examples of a JSONL file or of the corpora folder's training side ({@link
+   * #corporaTrainingSide}), at most {@code perSource} of each source (a seeded sample); prints one
+   * line.
+   */
+  static List<SelectionExample> anchors(Path file, int perSource, long seed, PrintStream out) {
+    List<SelectionExample> all =
+        Files.isDirectory(file) ? corporaTrainingSide(file, out) : SelectionJsonl.read(file);
+    List<SelectionExample> anchors = capPerSource(all, perSource, seed);
+    out.printf(
+        Locale.ROOT,
+        "anchors:     %s: %d relevance-anchor examples (at most %d per source, seed %d)%n",
+        file,
+        anchors.size(),
+        perSource,
+        seed);
+    return anchors;
+  }
+
+  /**
    * At most {@code max} examples of each source, a seeded sample that keeps the given order (the
    * trainer shuffles per epoch); sources under the cap keep all their examples.
    */

@@ -11,6 +11,7 @@ import dev.reranker.training.EpochSummary;
 import dev.reranker.training.HeadType;
 import dev.reranker.training.MalformedReactionLogException;
 import dev.reranker.training.RerankerTrainer;
+import dev.reranker.training.SelectionExample;
 import dev.reranker.training.SelectionLoss;
 import dev.reranker.training.TrainingResult;
 import java.io.PrintStream;
@@ -28,8 +29,10 @@ import java.util.Set;
  * split by dialog as {@link EvalCommand} splits it, and prints the best epoch. With {@code
  * --dialogs FILE|DIR} instead of {@code --data}, trains response selection ({@link
  * RerankerTrainer#fitSelection}) on selection examples ({@link SelectionData}; {@code --loss},
- * {@code --negatives}, {@code --hard-negatives}, {@code --validation-candidates}). Progress goes to
- * stderr.
+ * {@code --negatives}, {@code --hard-negatives}, {@code --validation-candidates}). With {@code
+ * --data} and {@code --anchor-dialogs FILE|DIR}, reaction fine-tuning keeps relevance: every step
+ * also trains response selection on those dialogs ({@link RerankerTrainer#fit(List, List, List)}).
+ * Progress goes to stderr.
  */
 final class TrainCommand {
   /** The options of response-selection training, which need {@code --dialogs}. */
@@ -42,12 +45,16 @@ final class TrainCommand {
           "--max-per-source",
           "--max-validation");
 
+  /** Relevance anchors read per corpus by default with {@code --anchor-dialogs}. */
+  static final int DEFAULT_ANCHORS_PER_SOURCE = 1000;
+
   private TrainCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
     valued.addAll(SELECTION_OPTIONS);
     valued.add("--dialogs");
+    valued.add("--anchor-dialogs");
     valued.addAll(
         Set.of(
             "--init",
@@ -71,9 +78,14 @@ final class TrainCommand {
     if (selection && o.single("--format").isPresent()) {
       throw parser.fail("--format applies to --data; --dialogs is JSONL or a corpora folder");
     }
+    boolean anchored = o.single("--anchor-dialogs").isPresent();
+    if (selection && anchored) {
+      throw parser.fail("--anchor-dialogs applies to --data (reactions), not to --dialogs");
+    }
     if (!selection) {
       for (String option : SELECTION_OPTIONS) {
-        if (o.single(option).isPresent()) {
+        boolean anchorOption = option.equals("--max-per-source") || option.equals("--negatives");
+        if (o.single(option).isPresent() && !(anchored && anchorOption)) {
           throw parser.fail(option + " applies to --dialogs (response selection)");
         }
       }
@@ -137,7 +149,15 @@ final class TrainCommand {
         print(trainer.fitSelection(split.train(), split.validation()), out);
       } else {
         DatasetSplit split = requireNonNull(data).split(out);
-        print(trainer.fit(split.train(), split.validation()), out);
+        List<SelectionExample> anchors = List.of();
+        if (anchored) {
+          int perSource =
+              o.integer("--max-per-source", 1, Integer.MAX_VALUE, DEFAULT_ANCHORS_PER_SOURCE);
+          anchors =
+              SelectionData.anchors(
+                  Path.of(o.single("--anchor-dialogs").orElseThrow()), perSource, seed, out);
+        }
+        print(trainer.fit(split.train(), split.validation(), anchors), out);
       }
       return 0;
     } catch (MalformedReactionLogException

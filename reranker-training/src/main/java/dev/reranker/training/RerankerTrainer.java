@@ -95,9 +95,30 @@ public final class RerankerTrainer {
    * @throws dev.reranker.model.ModelLoadException if the initial model cannot be loaded
    */
   public TrainingResult fit(List<ReactionRecord> train, List<ReactionRecord> validation) {
+    return fit(train, validation, List.of());
+  }
+
+  /**
+   * As {@link #fit(List, List)}, keeping relevance while the model learns the reactions: every step
+   * adds response-selection groups of {@code relevanceAnchors} (each anchor's true reply and {@link
+   * Builder#negatives k} replies of other anchors' dialogs, about as many pairs as the reaction
+   * batch) and their listwise softmax cross-entropy to the reaction loss, in the same forward pass.
+   * A few thousand reactions teach a prior (generic replies over specific ones) that, alone, erases
+   * the model's sense of which reply fits; the anchors hold it. Validation and the best epoch are
+   * still by reaction AUC.
+   *
+   * @param relevanceAnchors selection examples (e.g. public dialogs); empty for plain {@link #fit}
+   * @throws IllegalArgumentException also if the anchors' replies of other dialogs cannot make
+   *     {@code k} negatives
+   */
+  public TrainingResult fit(
+      List<ReactionRecord> train,
+      List<ReactionRecord> validation,
+      List<SelectionExample> relevanceAnchors) {
     requireNonNull(train, "train");
     requireNonNull(validation, "validation");
-    try (TrainingRun run = new TrainingRun(config, train, validation)) {
+    requireNonNull(relevanceAnchors, "relevanceAnchors");
+    try (TrainingRun run = new TrainingRun(config, train, validation, relevanceAnchors)) {
       return run.fit();
     }
   }

@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -21,6 +22,7 @@ import dev.reranker.internal.io.HostTensor;
 import dev.reranker.internal.lstm.QaLstmModel;
 import dev.reranker.internal.onnx.BundledModel;
 import dev.reranker.internal.scoring.ModelScorer;
+import dev.reranker.internal.tokenization.EncodedPair;
 import dev.reranker.model.EncoderModel;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.RerankerModel;
@@ -34,6 +36,7 @@ import dev.reranker.training.internal.MixedPrecision;
 import dev.reranker.training.internal.Progress;
 import dev.reranker.training.internal.QaLstmTrainable;
 import dev.reranker.training.internal.ReactionLoss;
+import dev.reranker.training.internal.SelectionLosses;
 import dev.reranker.training.internal.TrainableModel;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -121,8 +124,12 @@ final class TrainingRun implements AutoCloseable {
     NDArray apply(NDManager manager, NDArray logits);
   }
 
-  TrainingRun(TrainerConfig config, List<ReactionRecord> train, List<ReactionRecord> validation) {
-    this(config, reactions(List.copyOf(train), List.copyOf(validation)));
+  TrainingRun(
+      TrainerConfig config,
+      List<ReactionRecord> train,
+      List<ReactionRecord> validation,
+      List<SelectionExample> anchors) {
+    this(config, reactions(List.copyOf(train), List.copyOf(validation), List.copyOf(anchors)));
   }
 
   TrainingRun(TrainerConfig config, TaskFactory taskFactory) {
@@ -437,7 +444,9 @@ final class TrainingRun implements AutoCloseable {
 
   /** Reaction training: sigmoid cross-entropy per record, AUC picks the best epoch. */
   private static TaskFactory reactions(
-      List<ReactionRecord> trainRecords, List<ReactionRecord> validationRecords) {
+      List<ReactionRecord> trainRecords,
+      List<ReactionRecord> validationRecords,
+      List<SelectionExample> anchorExamples) {
     return (run, m, encoder) -> {
       List<Example> trainSet = encoder.training(trainRecords);
       List<Example> validationSet = encoder.validation(validationRecords);
@@ -448,8 +457,22 @@ final class TrainingRun implements AutoCloseable {
           "validation needs upvotes and downvotes for AUC, but has %s upvotes of %s rated records",
           positives,
           validationSet.size());
-      return run.new ReactionTask(encoder, trainSet, validationSet, trainRecords);
+      RelevanceAnchors anchors =
+          anchorExamples.isEmpty()
+              ? null
+              : new RelevanceAnchors(
+                  encoder,
+                  anchorExamples,
+                  anchorGroups(run.config),
+                  run.config.negatives(),
+                  run.config.seed());
+      return run.new ReactionTask(encoder, trainSet, validationSet, trainRecords, anchors);
     };
+  }
+
+  /** Anchor groups per step: about as many pairs as the reaction batch, at least one group. */
+  static int anchorGroups(TrainerConfig config) {
+    return Math.max(1, Math.round(config.batchSize() / (1f + config.negatives())));
   }
 
   private final class ReactionTask implements Task {
@@ -457,21 +480,25 @@ final class TrainingRun implements AutoCloseable {
     private final List<Example> trainSet;
     private final List<Example> validationSet;
     private final List<ReactionRecord> trainRecords;
+    private final @Nullable RelevanceAnchors anchors;
 
     ReactionTask(
         ExampleEncoder encoder,
         List<Example> trainSet,
         List<Example> validationSet,
-        List<ReactionRecord> trainRecords) {
+        List<ReactionRecord> trainRecords,
+        @Nullable RelevanceAnchors anchors) {
       this.encoder = encoder;
       this.trainSet = trainSet;
       this.validationSet = validationSet;
       this.trainRecords = trainRecords;
+      this.anchors = anchors;
     }
 
     @Override
     public String fingerprint() {
-      return TrainingState.fingerprint(trainRecords);
+      String records = TrainingState.fingerprint(trainRecords);
+      return anchors == null ? records : records + "+" + anchors.fingerprint();
     }
 
     @Override
@@ -481,8 +508,20 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public String describeData() {
-      return String.format(
-          Locale.ROOT, "%d train / %d validation records", trainSet.size(), validationSet.size());
+      String records =
+          String.format(
+              Locale.ROOT,
+              "%d train / %d validation records",
+              trainSet.size(),
+              validationSet.size());
+      return anchors == null
+          ? records
+          : records
+              + String.format(
+                  Locale.ROOT,
+                  "; each step also %d relevance-anchor groups of 1+%d pairs (listwise)",
+                  anchorGroups(config),
+                  anchors.groupSize() - 1);
     }
 
     @Override
@@ -496,7 +535,17 @@ final class TrainingRun implements AutoCloseable {
         LinearWarmupDecay schedule,
         int stepsPerEpoch) {
       return reactionEpoch(
-          epoch, trainer, m, encoder, trainSet, parameters, mixed, step, schedule, stepsPerEpoch);
+          epoch,
+          trainer,
+          m,
+          encoder,
+          trainSet,
+          anchors,
+          parameters,
+          mixed,
+          step,
+          schedule,
+          stepsPerEpoch);
     }
 
     @Override
@@ -524,6 +573,7 @@ final class TrainingRun implements AutoCloseable {
       TrainableModel m,
       ExampleEncoder encoder,
       List<Example> trainSet,
+      @Nullable RelevanceAnchors anchors,
       List<Parameter> parameters,
       @Nullable MixedPrecision mixed,
       AtomicInteger step,
@@ -543,15 +593,40 @@ final class TrainingRun implements AutoCloseable {
         List<Example> batch =
             order.subList(from, Math.min(order.size(), from + config.batchSize()));
         step.incrementAndGet();
-        float stepLoss =
-            step(
-                trainer,
-                m,
-                encoder.tokens(batch),
-                (manager, logits) ->
-                    loss.evaluate(encoder.targets(manager, batch), new NDList(logits)),
-                parameters,
-                mixed);
+        float stepLoss;
+        if (anchors == null) {
+          stepLoss =
+              step(
+                  trainer,
+                  m,
+                  encoder.tokens(batch),
+                  (manager, logits) ->
+                      loss.evaluate(encoder.targets(manager, batch), new NDList(logits)),
+                  parameters,
+                  mixed);
+        } else {
+          // One forward over the reactions and the anchor groups; the two losses add.
+          List<EncodedPair> pairs = new ArrayList<>();
+          batch.forEach(e -> pairs.add(e.pair()));
+          pairs.addAll(anchors.next(epoch));
+          int n = batch.size();
+          int groupSize = anchors.groupSize();
+          stepLoss =
+              step(
+                  trainer,
+                  m,
+                  encoder.batch(pairs),
+                  (manager, logits) ->
+                      loss.evaluate(
+                              encoder.targets(manager, batch),
+                              new NDList(logits.get(new NDIndex("0:{}", n))))
+                          .add(
+                              SelectionLosses.listwise(
+                                  SelectionLosses.scores(
+                                      logits.get(new NDIndex("{}:", n)), labels, groupSize))),
+                  parameters,
+                  mixed);
+        }
         batches++;
         // a skipped mixed-precision step may have overflowed in the forward already
         if (Float.isFinite(stepLoss)) {
