@@ -17,9 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,8 +68,10 @@ import org.slf4j.LoggerFactory;
  *       ({@link Builder#warmUp}), else 503 {@code {"status":"warming_up"}};
  *   <li>{@code GET /openapi.json} answers the OpenAPI 3.0 document of these endpoints ({@link
  *       OpenApi});
- *   <li>{@code GET /metrics} (or {@code HEAD}) answers the reranker's stats and the HTTP answers by
- *       status in Prometheus text format.
+ *   <li>{@code GET /metrics} (or {@code HEAD}) answers, in Prometheus text format, the reranker's
+ *       meters ({@link dev.reranker.micrometer.RerankerMetrics}), the HTTP answers by status
+ *       ({@code reranker_http_responses_total{code="200"}}) and Micrometer's JVM and process meters
+ *       ({@link ServerMetrics}).
  * </ul>
  *
  * <p>Every error, Jetty's own protocol errors included, answers {@code {"error": CODE, "message":
@@ -90,7 +90,7 @@ import org.slf4j.LoggerFactory;
  * when the future completes. A silent or slow client holds a connection, not a thread, until the
  * idle timeout closes it, and {@link Builder#maxConnections} caps the connections. A client that
  * disconnects before its answer cancels its request, so its pairs that are still queued are never
- * scored ({@code reranker_cancelled_total}, and HTTP code 499 in {@code /metrics}).
+ * scored ({@code reranker_cancelled_total}, and {@code code="499"} in {@code /metrics}).
  *
  * <p>{@link #close()} drains: it stops accepting, answers every request already accepted (its
  * result, or a 503 {@code shutting_down} once {@link Builder#drainTimeout} has passed), then stops.
@@ -98,7 +98,6 @@ import org.slf4j.LoggerFactory;
 public final class RerankServer implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(RerankServer.class);
   private static final String JSON = "application/json; charset=utf-8";
-  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
   private static final Pattern SAFE_REASON = Pattern.compile("[A-Za-z0-9 ,:;'()/=-]{1,80}");
 
   /** Status of a request whose client went away before its answer (nginx's convention). */
@@ -144,7 +143,7 @@ public final class RerankServer implements AutoCloseable {
   private final Limits limits;
   private final Duration timeout;
   private final Duration drainTimeout;
-  private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+  private final ServerMetrics metrics;
   private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet(); // accepted, not answered
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -159,6 +158,7 @@ public final class RerankServer implements AutoCloseable {
     this.limits = b.limits;
     this.timeout = b.timeout;
     this.drainTimeout = b.drainTimeout;
+    this.metrics = new ServerMetrics(reranker::stats);
     this.threads = new QueuedThreadPool(b.threads, Math.min(b.threads, 8));
     threads.setName("rerank-http");
     threads.setDaemon(true);
@@ -202,6 +202,7 @@ public final class RerankServer implements AutoCloseable {
       } catch (Exception suppressed) {
         e.addSuppressed(suppressed);
       }
+      metrics.close();
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
@@ -244,7 +245,7 @@ public final class RerankServer implements AutoCloseable {
               }
             }
             case "/openapi.json" -> ex.respond(200, JSON, OpenApi.document());
-            default -> ex.respond(200, PROMETHEUS, metricsText());
+            default -> ex.respond(200, ServerMetrics.CONTENT_TYPE, metrics.scrape());
           }
         } else {
           ex.notAllowed(path, "GET, HEAD");
@@ -260,12 +261,6 @@ public final class RerankServer implements AutoCloseable {
       }
       return true;
     }
-  }
-
-  private String metricsText() {
-    Map<Integer, Long> counts = new TreeMap<>();
-    responses.forEach((code, n) -> counts.put(code, n.sum()));
-    return PrometheusMetrics.render(reranker.stats(), counts);
   }
 
   private void rerank(Exchange ex, boolean documents) {
@@ -599,7 +594,7 @@ public final class RerankServer implements AutoCloseable {
   }
 
   private void count(int status) {
-    responses.computeIfAbsent(status, k -> new LongAdder()).increment();
+    metrics.count(status);
   }
 
   static String errorJson(String code, String message) {
@@ -706,10 +701,11 @@ public final class RerankServer implements AutoCloseable {
         answeredTotal() - answeredBefore,
         expired.sum(),
         inFlight.size());
+    metrics.close();
   }
 
   private long answeredTotal() {
-    return responses.values().stream().mapToLong(LongAdder::sum).sum();
+    return metrics.answered();
   }
 
   /** Configures and starts a {@link RerankServer}. */

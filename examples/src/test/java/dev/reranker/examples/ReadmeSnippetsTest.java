@@ -9,7 +9,11 @@ import dev.reranker.Source;
 import dev.reranker.Turn;
 import dev.reranker.heuristics.Blocklist;
 import dev.reranker.heuristics.Heuristics;
+import dev.reranker.micrometer.RerankerMetrics;
 import dev.reranker.model.RerankerModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +60,12 @@ class ReadmeSnippetsTest {
         .join();
   }
 
+  /** "Metrics with Micrometer". */
+  static void bindMetrics(Reranker reranker, MeterRegistry registry, MeterRegistry tagged) {
+    RerankerMetrics.of(reranker).bindTo(registry);
+    new RerankerMetrics(reranker::stats, Tags.of("model", "dialog")).bindTo(tagged);
+  }
+
   void send(String text) {
     sent.add(text);
   }
@@ -69,5 +79,19 @@ class ReadmeSnippetsTest {
             Candidate.generative("Yes, I have an exam")));
 
     assertThat(sent).containsExactly("You will do great, you prepared well.");
+  }
+
+  @Test
+  void metricsSnippet_bindsTheSharedRerankersStats() {
+    Reranker reranker = SharedReranker.get();
+    var registry = new SimpleMeterRegistry();
+    var tagged = new SimpleMeterRegistry();
+
+    bindMetrics(reranker, registry, tagged);
+
+    assertThat(registry.get("reranker.requests").functionCounter().count())
+        .isEqualTo((double) reranker.stats().requests());
+    assertThat(tagged.get("reranker.batch.size.limit").tag("model", "dialog").gauge().value())
+        .isEqualTo(reranker.stats().batchSize());
   }
 }

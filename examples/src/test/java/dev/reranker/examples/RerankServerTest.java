@@ -302,10 +302,20 @@ class RerankServerTest {
             "# TYPE reranker_queue_depth gauge\n",
             "# TYPE reranker_batch_size_mean gauge\n",
             "# TYPE reranker_request_seconds summary\n",
-            "reranker_request_seconds{quantile=\"0.99\"} ",
+            "reranker_request_seconds_count ",
+            "reranker_request_p99_seconds ",
             "reranker_inference_seconds_sum ",
-            "reranker_inference_seconds_count ");
-    Pattern sample = Pattern.compile("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? -?[0-9.eE+-]+");
+            "reranker_inference_seconds_count ",
+            "# TYPE jvm_memory_used_bytes gauge\n",
+            "process_uptime_seconds ");
+    String label = "[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"";
+    Pattern sample =
+        Pattern.compile(
+            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{"
+                + label
+                + "(,"
+                + label
+                + ")*})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
     String lastHelp = null;
     for (String line : text.split("\n")) {
       if (line.startsWith("# HELP ")) {

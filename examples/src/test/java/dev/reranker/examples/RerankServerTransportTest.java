@@ -175,7 +175,7 @@ class RerankServerTransportTest {
     assertThat(errorCode(response)).isNotBlank();
     assertThat(body(response)).doesNotContain("org.eclipse", "Exception", "<html");
     assertThat(get(server, "/metrics").body())
-        .contains("reranker_http_responses_total{code=\"" + code + "\"} 1");
+        .contains("reranker_http_responses_total{code=\"" + code + "\"} 1.0\n");
   }
 
   @Test
@@ -319,7 +319,8 @@ class RerankServerTransportTest {
     assertThat(reranker.stats().cancelled()).isEqualTo(5);
     assertThat(scored.get()).isLessThan(100);
     assertThat(get(server, "/metrics").body())
-        .contains("reranker_cancelled_total 5", "reranker_http_responses_total{code=\"499\"} 5");
+        .contains(
+            "reranker_cancelled_total 5.0\n", "reranker_http_responses_total{code=\"499\"} 5.0\n");
   }
 
   @Test
