@@ -68,7 +68,7 @@ class SharedModelRerankerTest {
     }
     // Both closed; the model is its owner's, still open, and scores as before.
     try (Reranker third = Reranker.builder().sharedModel(model).build()) {
-      assertThat(third.toString()).contains("sharedModel=BI_ENCODER", "running=");
+      assertThat(third.toString()).contains("sharedModel=CROSS_ENCODER", "running=");
       assertSameScores(third.rank(DIALOG, CANDIDATES), a);
     }
   }

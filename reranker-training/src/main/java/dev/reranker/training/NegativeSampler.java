@@ -3,6 +3,7 @@ package dev.reranker.training;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * Chooses the negatives of each response-selection example: its own (dataset) negatives first, up
- * to {@code k}; then replies drawn from other dialogs; and, in the share of the remaining slots
- * that {@code hardShare} asks for, hard negatives mined by the model being trained. The pool is the
- * true replies of all examples, deduplicated after normalisation.
+ * to {@code k}; then replies drawn from other dialogs of the same source (corpus), so that style
+ * never gives a negative away (the whole pool only when the source has too few); and, in the share
+ * of the remaining slots that {@code hardShare} asks for, hard negatives mined by the model being
+ * trained. The pool is the true replies of all examples, deduplicated after normalisation.
  *
  * <p>Guards against false negatives, as sentence-transformers' {@code mine_hard_negatives}: a pool
  * reply is never drawn for an example of a dialog it occurs in, nor when it is a near-duplicate of
@@ -29,12 +31,20 @@ import java.util.SplittableRandom;
 final class NegativeSampler {
   static final double NEAR_DUPLICATE_JACCARD = 0.8;
 
-  /** One distinct pool reply: the text first seen, its token set, the dialogs it occurs in. */
+  /**
+   * One distinct pool reply: the text first seen, its token set, the dialogs and the sources
+   * (corpora) it occurs in.
+   */
   private record PoolReply(
-      String text, String normalized, Set<String> tokens, Set<String> dialogs) {}
+      String text,
+      String normalized,
+      Set<String> tokens,
+      Set<String> dialogs,
+      Set<String> sources) {}
 
   private final List<SelectionExample> examples;
   private final List<PoolReply> pool;
+  private final Map<String, List<PoolReply>> bySource = new HashMap<>();
   private final int negatives;
   private final double hardShare;
   private final int miningCandidates;
@@ -62,10 +72,17 @@ final class NegativeSampler {
       String normalized = normalize(e.reply());
       PoolReply p =
           byText.computeIfAbsent(
-              normalized, n -> new PoolReply(e.reply(), n, tokenSet(n), new HashSet<>()));
+              normalized,
+              n -> new PoolReply(e.reply(), n, tokenSet(n), new HashSet<>(), new HashSet<>()));
       p.dialogs().add(e.dialogId());
+      p.sources().add(e.source());
     }
     this.pool = List.copyOf(byText.values());
+    for (PoolReply p : pool) {
+      for (String source : p.sources()) {
+        bySource.computeIfAbsent(source, x -> new ArrayList<>()).add(p);
+      }
+    }
   }
 
   /** Returns the number of negatives per example, {@code k}. */
@@ -155,19 +172,22 @@ final class NegativeSampler {
     String reply = normalize(e.reply());
     Set<String> replyTokens = tokenSet(reply);
     taken.add(reply);
+    // Replies of the example's own corpus first: another corpus's style alone would give a
+    // negative away, and the model would learn the style instead of what fits.
+    List<PoolReply> same = bySource.getOrDefault(e.source(), pool);
     int attempts = 0;
     int limit = 20 * count + 100;
     while (out.size() < count && attempts++ < limit) {
-      PoolReply p = pool.get(random.nextInt(pool.size()));
+      PoolReply p = same.get(random.nextInt(same.size()));
       if (acceptable(p, e, replyTokens) && taken.add(p.normalized())) {
         out.add(p.text());
       }
     }
-    if (out.size() < count) {
-      // A small pool or many rejections: scan it in a seeded order rather than give up.
-      int start = random.nextInt(pool.size());
-      for (int i = 0; i < pool.size() && out.size() < count; i++) {
-        PoolReply p = pool.get((start + i) % pool.size());
+    // A small corpus or many rejections: scan it, then the whole pool, in a seeded order.
+    for (List<PoolReply> scan : List.of(same, pool)) {
+      int start = random.nextInt(scan.size());
+      for (int i = 0; i < scan.size() && out.size() < count; i++) {
+        PoolReply p = scan.get((start + i) % scan.size());
         if (acceptable(p, e, replyTokens) && taken.add(p.normalized())) {
           out.add(p.text());
         }

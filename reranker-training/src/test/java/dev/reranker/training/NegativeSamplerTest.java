@@ -53,6 +53,44 @@ class NegativeSamplerTest {
   }
 
   @Test
+  void negatives_comeFromTheExamplesOwnCorpus_andFromOthersOnlyWhenItRunsShort() {
+    // Another corpus's style would give a negative away: draw within the source first.
+    List<SelectionExample> examples = new ArrayList<>();
+    Map<String, String> sourceOfReply = new HashMap<>();
+    for (String source : List.of("persona", "daily", "topical")) {
+      for (int d = 0; d < 12; d++) {
+        String reply = source + " reply " + d + " word" + (source.hashCode() % 97 + d);
+        examples.add(
+            new SelectionExample(
+                source + d,
+                Dialog.of(Turn.user(source + " hello " + d)),
+                reply,
+                List.of(),
+                source));
+        sourceOfReply.put(reply, source);
+      }
+    }
+    // A corpus of two dialogs cannot give 7 negatives of its own.
+    for (int d = 0; d < 2; d++) {
+      String reply = "tiny reply " + d;
+      examples.add(
+          new SelectionExample("tiny" + d, Dialog.of(Turn.user("tiny")), reply, List.of(), "tiny"));
+      sourceOfReply.put(reply, "tiny");
+    }
+    NegativeSampler sampler = sampler(examples, 7, 0);
+    for (int i = 0; i < examples.size(); i++) {
+      List<String> negatives = sampler.negatives(i, 1, List.of());
+      assertThat(negatives).hasSize(7).doesNotHaveDuplicates();
+      String source = examples.get(i).source();
+      if (source.equals("tiny")) {
+        assertThat(negatives).filteredOn(n -> sourceOfReply.get(n).equals("tiny")).hasSize(1);
+      } else {
+        assertThat(negatives).allMatch(n -> sourceOfReply.get(n).equals(source));
+      }
+    }
+  }
+
+  @Test
   void negatives_startWithTheExamplesOwn() {
     List<SelectionExample> examples = new ArrayList<>(examples(10, 1));
     SelectionExample first = examples.get(0);
