@@ -147,8 +147,8 @@ class DialogEvalCommandTest {
   void helpNamesTheDialogOptions() {
     assertThat(run("eval", "--help")).isEqualTo(OK);
     assertThat(captured.out())
-        .contains("eval  --dialogs DIR --model DIR|bundled|tfidf|bm25")
-        .contains("eval  --data FILE --model DIR|bundled");
+        .contains("eval  --dialogs DIR --model DIR|bundled|minilm|tfidf|bm25")
+        .contains("eval  --data FILE --model DIR|bundled|minilm");
   }
 
   @Test

@@ -88,9 +88,9 @@ class RerankServerLoadTest {
       assertThat(byStatus.getOrDefault(200, 0)).isGreaterThanOrEqualTo(20);
       assertThat(byStatus.getOrDefault(503, 0)).isGreaterThanOrEqualTo(REQUESTS / 2);
       assertThat(withRetryAfter).isEqualTo(byStatus.getOrDefault(503, 0));
-      // Admitted means it fit the estimate: at most a few miss their deadline anyway.
-      assertThat(byStatus.getOrDefault(504, 0)).isLessThanOrEqualTo(REQUESTS / 50);
-      assertThat(reranker.stats().rejected()).isEqualTo(byStatus.getOrDefault(503, 0));
+      // Admitted means it fit the estimate (with a tenth of slack): few miss their deadline anyway.
+      assertThat(byStatus.getOrDefault(504, 0)).isLessThanOrEqualTo(REQUESTS / 20);
+      assertThat(reranker.stats().rejected()).isEqualTo((long) byStatus.getOrDefault(503, 0));
       assertThat(reranker.stats().queueDepth()).isZero();
     }
   }

@@ -74,6 +74,9 @@ public final class BatchingQueue<I> implements AutoCloseable {
   /** After the interrupt, a scorer needs a moment to unwind and its thread to end. */
   private static final long MIN_GRACE_NANOS = Duration.ofMillis(500).toNanos();
 
+  /** Admission rejects when the estimate plus 1/this of it passes the deadline. */
+  private static final long ADMISSION_SLACK_DIVISOR = 10;
+
   /** The longest duration that fits a long of nanoseconds. */
   private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
@@ -316,7 +319,8 @@ public final class BatchingQueue<I> implements AutoCloseable {
       int ahead = queueDepth();
       if ((long) ahead + count > batchSize) {
         long finish = estimateNanos(perItem.getAsDouble(), (long) ahead + count);
-        if (finish > deadlineNanos - now) {
+        // A tenth of slack: better told at once a little early than left to time out.
+        if (finish + finish / ADMISSION_SLACK_DIVISOR > deadlineNanos - now) {
           stats.rejected();
           Duration retry = retryAfter(perItem.getAsDouble(), ahead);
           return CompletableFuture.failedFuture(
