@@ -70,8 +70,9 @@ import org.slf4j.LoggerFactory;
  *       OpenApi});
  *   <li>{@code GET /metrics} (or {@code HEAD}) answers, in Prometheus text format, the reranker's
  *       meters ({@link dev.reranker.micrometer.RerankerMetrics}), the HTTP answers by status
- *       ({@code reranker_http_responses_total{code="200"}}) and Micrometer's JVM and process meters
- *       ({@link ServerMetrics}).
+ *       ({@code reranker_http_responses_total{code="200"}}), the open connections ({@code
+ *       reranker_http_connections_open}, and {@code reranker_http_connections_max}) and
+ *       Micrometer's JVM and process meters ({@link ServerMetrics}).
  * </ul>
  *
  * <p>Every error, Jetty's own protocol errors included, answers {@code {"error": CODE, "message":
@@ -176,6 +177,7 @@ public final class RerankServer implements AutoCloseable {
     // Past the cap the connector stops accepting (the kernel's backlog holds the rest) until one
     // closes; idle ones close after the idle timeout, so a flood of silent clients cannot hold it.
     server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
+    metrics.connections(() -> connector.getConnectedEndPoints().size(), b.maxConnections);
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(new GracefulHandler(new Routes()));
     // close() answers what is left with 503 at drainTimeout; the extra second is for writing those.
@@ -270,11 +272,11 @@ public final class RerankServer implements AutoCloseable {
       return;
     }
     long declared = ex.request.getLength();
-    if (declared > limits.maxBodyBytes()) { // refuse before reading a byte of it
+    if (declared > lingerBytes()) { // refuse before reading a byte of it
       ex.error(413, "body_too_large", tooLarge(declared));
       return;
     }
-    new BodyReader(ex, documents).run();
+    new BodyReader(ex, documents, declared > limits.maxBodyBytes()).run();
   }
 
   private static boolean isJson(String contentType) {
@@ -291,17 +293,31 @@ public final class RerankServer implements AutoCloseable {
   }
 
   /**
+   * How much of a too-large body is read and dropped before the 413 (4 x the limit): a client still
+   * sending when the server answers and closes would get a connection reset instead of the answer
+   * (nginx's lingering close does the same). A body declared larger is refused unread.
+   */
+  private long lingerBytes() {
+    return 4L * limits.maxBodyBytes();
+  }
+
+  /**
    * Reads the body as Jetty delivers it, never waiting: when no bytes are there, it asks to be run
-   * again when some are. Stops at the limit.
+   * again when some are. Past the limit it drops what comes, up to {@link #lingerBytes}, then
+   * answers 413.
    */
   private final class BodyReader implements Runnable {
     private final Exchange ex;
     private final boolean documents;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    BodyReader(Exchange ex, boolean documents) {
+    /** Bytes read once the body is known to be too large, or -1 while it is not. */
+    private long dropped;
+
+    BodyReader(Exchange ex, boolean documents, boolean tooLarge) {
       this.ex = ex;
       this.documents = documents;
+      this.dropped = tooLarge ? 0 : -1;
     }
 
     @Override
@@ -317,7 +333,9 @@ public final class RerankServer implements AutoCloseable {
         }
         if (Content.Chunk.isFailure(chunk)) {
           Throwable failure = requireNonNull(chunk.getFailure());
-          if (failure instanceof TimeoutException) {
+          if (dropped >= 0) {
+            ex.error(413, "body_too_large", tooLarge(limits.maxBodyBytes() + 1L));
+          } else if (failure instanceof TimeoutException) {
             ex.error(408, "request_timeout", "the body did not arrive within the idle timeout");
           } else {
             ex.error(400, "bad_request", "the body is incomplete or badly framed");
@@ -326,10 +344,20 @@ public final class RerankServer implements AutoCloseable {
         }
         ByteBuffer bytes = chunk.getByteBuffer();
         int size = bytes.remaining();
-        if (body.size() + (long) size > limits.maxBodyBytes()) {
+        if (dropped < 0 && body.size() + (long) size > limits.maxBodyBytes()) {
+          dropped = body.size();
+          body.reset();
+        }
+        if (dropped >= 0) {
+          dropped += size;
+          boolean last = chunk.isLast();
           chunk.release();
-          ex.error(413, "body_too_large", tooLarge(body.size() + (long) size));
-          return;
+          if (last || dropped > lingerBytes()) {
+            ex.error(
+                413, "body_too_large", tooLarge(Math.max(dropped, limits.maxBodyBytes() + 1L)));
+            return;
+          }
+          continue;
         }
         byte[] copy = new byte[size];
         bytes.get(copy);

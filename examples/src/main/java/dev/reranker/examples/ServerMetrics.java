@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.reranker.RerankerStats;
 import dev.reranker.micrometer.RerankerMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +45,20 @@ final class ServerMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * Adds {@code reranker.http.connections.open}, the client connections open now (read from {@code
+   * open} at each scrape), and {@code reranker.http.connections.max}, the cap.
+   */
+  void connections(IntSupplier open, int max) {
+    requireNonNull(open, "open");
+    Gauge.builder("reranker.http.connections.open", open, IntSupplier::getAsInt)
+        .description("Client connections open now.")
+        .register(registry);
+    Gauge.builder("reranker.http.connections.max", () -> max)
+        .description("The most client connections open at once; past it, accepting waits.")
+        .register(registry);
   }
 
   /** Counts one HTTP answer with {@code status}. */

@@ -120,6 +120,72 @@ class RerankServerTransportTest {
   }
 
   @Test
+  void bodyOverTheLimit_sentWhole_getsIts413NotAReset() throws Exception {
+    RerankServer server =
+        server(
+            RerankServer.builder(reranker(slow(0), 8))
+                .limits(new RerankServer.Limits(1_000, 256, 64, 16_000)));
+    String huge = "{\"context\": [\"" + "a".repeat(3_000) + "\"], \"candidates\": [\"a\"]}";
+    String head = "POST /rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+
+    // Declared over the limit, and chunked past it: the server reads the rest and drops it, so the
+    // client that is still writing hears the 413 (a close at once would reset the connection).
+    String declared =
+        exchange(server, head + "Content-Length: " + huge.length() + "\r\n\r\n" + huge);
+    String chunked =
+        exchange(
+            server,
+            head
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(huge.length())
+                + "\r\n"
+                + huge
+                + "\r\n0\r\n\r\n");
+
+    for (String response : List.of(declared, chunked)) {
+      assertThat(response).startsWith("HTTP/1.1 413 ");
+      assertThat(errorCode(response)).isEqualTo("body_too_large");
+      assertThat(response).containsIgnoringCase("Connection: close");
+    }
+    // Over 4 x the limit, it is refused unread.
+    assertThat(exchange(server, head + "Content-Length: 4001\r\n\r\n")).startsWith("HTTP/1.1 413 ");
+  }
+
+  @Test
+  void openConnections_areAGaugeInMetrics() throws Exception {
+    RerankServer server = server(RerankServer.builder(reranker(slow(0), 8)).maxConnections(50));
+    List<Socket> open = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      open.add(connect(server));
+      send(open.get(i), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"); // kept alive afterwards
+      assertThat(readAll(open.get(i))).startsWith("HTTP/1.1 200 ");
+    }
+
+    assertThat(gauge(server, "reranker_http_connections_open")).isGreaterThanOrEqualTo(4.0);
+    assertThat(gauge(server, "reranker_http_connections_max")).isEqualTo(50.0);
+    for (Socket s : open) {
+      s.close();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    double now;
+    while ((now = gauge(server, "reranker_http_connections_open")) > 1.0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(now).as("only the scraping connection is left").isEqualTo(1.0);
+  }
+
+  /** The value of a metric without labels in {@code /metrics}. */
+  double gauge(RerankServer server, String name) throws Exception {
+    for (String line : get(server, "/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError(name + " is not in /metrics");
+  }
+
+  @Test
   void stalledBody_is408AfterTheIdleTimeout_andOthersAreServedMeanwhile() throws Exception {
     RerankServer server =
         server(RerankServer.builder(reranker(slow(0), 8)).idleTimeout(Duration.ofMillis(500)));
