@@ -12,6 +12,7 @@ import dev.reranker.Reranker;
 import dev.reranker.RerankerClosedException;
 import dev.reranker.ScoredCandidate;
 import dev.reranker.Verdict;
+import dev.reranker.micrometer.RerankerMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -180,6 +183,29 @@ class RerankerAutoConfigurationTest {
                     .doesNotHaveBean(Reranker.class)
                     .doesNotHaveBean(RerankerLifecycle.class)
                     .doesNotHaveBean(RerankerProperties.class));
+  }
+
+  @Test
+  void withoutSpringBootHealthOrRerankerMicrometer_noHealthIndicatorNorMeters() {
+    runner
+        .withPropertyValues("reranker.lazy-init=true")
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class, RerankerMetrics.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(RerankerLifecycle.class)
+                    .hasBean("reranker")
+                    .doesNotHaveBean("rerankerHealthIndicator")
+                    .doesNotHaveBean("rerankerMetrics"));
+    // The control: with both on the classpath, both are there.
+    runner
+        .withPropertyValues("reranker.lazy-init=true")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasBean("rerankerHealthIndicator")
+                    .hasSingleBean(RerankerMetrics.class));
   }
 
   private static List<String> heuristicsOf(ScoredCandidate c) {
