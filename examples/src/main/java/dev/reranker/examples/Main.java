@@ -35,11 +35,13 @@ public final class Main {
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
               [--calibration platt|temperature|none] [--head single|two] [--multi-label]
-              [--mixed-precision] [--anchor-dialogs FILE|DIR [--max-per-source N] [--negatives K]]
+              [--mixed-precision]
+              [--anchor-dialogs FILE|DIR [--max-per-source N] [--negatives K] [--anchor-weight W]]
               fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log, split by
               dialog; --mixed-precision: float16 with float32 master weights, for a CUDA GPU;
               --anchor-dialogs: every step also ranks true replies of those dialogs against K
-              others (listwise), so the reactions do not erase relevance (N per corpus, 1000)
+              others (listwise), so the reactions do not erase relevance (N per corpus, 1000;
+              W weighs that loss against the reactions', 1.0)
         train --dialogs FILE|DIR --out DIR [--loss listwise|pointwise] [--negatives K]
               [--hard-negatives F] [--validation-candidates N] [--max-per-source N]
               [--max-validation N] [same options as above]

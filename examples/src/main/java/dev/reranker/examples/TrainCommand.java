@@ -55,6 +55,7 @@ final class TrainCommand {
     valued.addAll(SELECTION_OPTIONS);
     valued.add("--dialogs");
     valued.add("--anchor-dialogs");
+    valued.add("--anchor-weight");
     valued.addAll(
         Set.of(
             "--init",
@@ -81,6 +82,9 @@ final class TrainCommand {
     boolean anchored = o.single("--anchor-dialogs").isPresent();
     if (selection && anchored) {
       throw parser.fail("--anchor-dialogs applies to --data (reactions), not to --dialogs");
+    }
+    if (!anchored && o.single("--anchor-weight").isPresent()) {
+      throw parser.fail("--anchor-weight applies with --anchor-dialogs");
     }
     if (!selection) {
       for (String option : SELECTION_OPTIONS) {
@@ -118,6 +122,7 @@ final class TrainCommand {
             ? Optional.of(o.integer("--negatives", 1, 255, 0))
             : Optional.empty();
     Optional<Double> hard = o.value("--hard-negatives", "a number in [0, 1]", TrainCommand::share);
+    Optional<Double> anchorWeight = o.value("--anchor-weight", "a number", Double::parseDouble);
     Optional<Integer> candidates =
         o.single("--validation-candidates").isPresent()
             ? Optional.of(o.integer("--validation-candidates", 2, 1000, 0))
@@ -143,6 +148,7 @@ final class TrainCommand {
       negatives.ifPresent(builder::negatives);
       hard.ifPresent(builder::hardNegatives);
       candidates.ifPresent(builder::validationCandidates);
+      anchorWeight.ifPresent(builder::anchorWeight);
       RerankerTrainer trainer = builder.build();
       if (dialogs != null) {
         SelectionData.Split split = dialogs.split(out);

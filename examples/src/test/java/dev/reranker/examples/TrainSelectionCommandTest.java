@@ -101,6 +101,7 @@ class TrainSelectionCommandTest {
       {"--dialogs", "d.jsonl", "--hard-negatives", "1.5"},
       {"--dialogs", "d.jsonl", "--validation-candidates", "1"},
       {"--dialogs", "d.jsonl", "--val-fraction", "0"},
+      {"--data", "r.jsonl", "--anchor-weight", "0.5"},
     };
     String[] messages = {
       "train: give --data (reactions) or --dialogs (response selection), not both (see --help)",
@@ -112,6 +113,7 @@ class TrainSelectionCommandTest {
       "train: --hard-negatives must be a number in [0, 1], but was '1.5' (see --help)",
       "train: --validation-candidates must be an integer in [2, 1000], but was '1' (see --help)",
       "train: --val-fraction must be in (0, 1) with --dialogs, but was 0.0 (see --help)",
+      "train: --anchor-weight applies with --anchor-dialogs (see --help)",
     };
     for (int i = 0; i < cases.length; i++) {
       List<String> args = new ArrayList<>(List.of("train", "--out", "m"));
@@ -121,6 +123,9 @@ class TrainSelectionCommandTest {
       assertThat(captured.out()).isEmpty();
     }
     assertThat(run("train", "--help")).isEqualTo(OK);
-    assertThat(captured.out()).contains("--dialogs FILE").contains("--hard-negatives F");
+    assertThat(captured.out())
+        .contains("--dialogs FILE")
+        .contains("--hard-negatives F")
+        .contains("--anchor-weight W");
   }
 }

@@ -201,6 +201,7 @@ public final class RerankerTrainer {
     public static final double DEFAULT_HARD_NEGATIVE_MARGIN = 1.0;
     public static final int DEFAULT_MINING_INTERVAL = 50;
     public static final int DEFAULT_VALIDATION_CANDIDATES = 10;
+    public static final double DEFAULT_ANCHOR_WEIGHT = 1.0;
 
     private @Nullable RerankerModel model;
     private @Nullable BaselineConfig baseline;
@@ -233,6 +234,7 @@ public final class RerankerTrainer {
     private double hardNegativeMargin = DEFAULT_HARD_NEGATIVE_MARGIN;
     private int miningInterval = DEFAULT_MINING_INTERVAL;
     private int validationCandidates = DEFAULT_VALIDATION_CANDIDATES;
+    private double anchorWeight = DEFAULT_ANCHOR_WEIGHT;
 
     private Builder() {}
 
@@ -546,6 +548,21 @@ public final class RerankerTrainer {
     }
 
     /**
+     * Sets the weight of the relevance anchors' listwise loss against the reactions' loss (default
+     * 1.0) in {@link RerankerTrainer#fit(List, List, List)}: lower lets the reactions teach more,
+     * at some cost to response selection. Ignored without anchors.
+     */
+    @CanIgnoreReturnValue
+    public Builder anchorWeight(double weight) {
+      checkArgument(
+          weight > 0 && Double.isFinite(weight),
+          "anchorWeight must be positive and finite, but was %s",
+          weight);
+      this.anchorWeight = weight;
+      return this;
+    }
+
+    /**
      * Builds the trainer.
      *
      * @throws IllegalStateException if no output folder was set, both a model and a baseline were,
@@ -603,7 +620,8 @@ public final class RerankerTrainer {
           hardNegativeCandidates,
           hardNegativeMargin,
           miningInterval,
-          validationCandidates);
+          validationCandidates,
+          anchorWeight);
     }
 
     /** Lists the settings that differ from the defaults. */

@@ -48,7 +48,8 @@ record TrainerConfig(
     int hardNegativeCandidates,
     double hardNegativeMargin,
     int miningInterval,
-    int validationCandidates) {
+    int validationCandidates,
+    double anchorWeight) {
 
   /** Returns the label names of the head trained, in logit order. */
   List<String> labels() {
@@ -154,6 +155,9 @@ record TrainerConfig(
     }
     if (validationCandidates != RerankerTrainer.Builder.DEFAULT_VALIDATION_CANDIDATES) {
       parts.add("validationCandidates=" + validationCandidates);
+    }
+    if (anchorWeight != RerankerTrainer.Builder.DEFAULT_ANCHOR_WEIGHT) {
+      parts.add("anchorWeight=" + anchorWeight);
     }
     return "{" + String.join(", ", parts) + "}";
   }

@@ -519,9 +519,10 @@ final class TrainingRun implements AutoCloseable {
           : records
               + String.format(
                   Locale.ROOT,
-                  "; each step also %d relevance-anchor groups of 1+%d pairs (listwise)",
+                  "; each step also %d relevance-anchor groups of 1+%d pairs (listwise, weight %s)",
                   anchorGroups(config),
-                  anchors.groupSize() - 1);
+                  anchors.groupSize() - 1,
+                  config.anchorWeight());
     }
 
     @Override
@@ -605,7 +606,8 @@ final class TrainingRun implements AutoCloseable {
                   parameters,
                   mixed);
         } else {
-          // One forward over the reactions and the anchor groups; the two losses add.
+          // One forward over the reactions and the anchor groups; the losses add, the anchors'
+          // weighted by anchorWeight.
           List<EncodedPair> pairs = new ArrayList<>();
           batch.forEach(e -> pairs.add(e.pair()));
           pairs.addAll(anchors.next(epoch));
@@ -622,8 +624,9 @@ final class TrainingRun implements AutoCloseable {
                               new NDList(logits.get(new NDIndex("0:{}", n))))
                           .add(
                               SelectionLosses.listwise(
-                                  SelectionLosses.scores(
-                                      logits.get(new NDIndex("{}:", n)), labels, groupSize))),
+                                      SelectionLosses.scores(
+                                          logits.get(new NDIndex("{}:", n)), labels, groupSize))
+                                  .mul((float) config.anchorWeight())),
                   parameters,
                   mixed);
         }

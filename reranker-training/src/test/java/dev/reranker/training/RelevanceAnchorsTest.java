@@ -47,7 +47,8 @@ class RelevanceAnchorsTest {
 
     String text = log.toString(StandardCharsets.UTF_8);
     // batch 16 and k = 7: two groups of 8 pairs, as many pairs as the reaction batch.
-    assertThat(text).contains("each step also 2 relevance-anchor groups of 1+7 pairs (listwise)");
+    assertThat(text)
+        .contains("each step also 2 relevance-anchor groups of 1+7 pairs (listwise, weight 1.0)");
     assertThat(Files.exists(result.checkpoint().resolve("model.safetensors"))).isTrue();
     assertThat(result.best().validation().auc()).isBetween(0.0, 1.0);
 
@@ -60,6 +61,26 @@ class RelevanceAnchorsTest {
                     .build()
                     .fit(train, validation, SelectionTrainingTest.toy("b", 40, 0, 6)))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anchorWeight_reachesTheLoss() throws Exception {
+    List<ReactionRecord> train = SyntheticReactions.generate("t", 32, 0.05, 7);
+    List<ReactionRecord> validation = SyntheticReactions.generate("v", 16, 0, 8);
+    List<SelectionExample> anchors = SelectionTrainingTest.toy("a", 40, 0, 5);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    TrainingResult full =
+        tiny(dir.resolve("w1"), new ByteArrayOutputStream())
+            .build()
+            .fit(train, validation, anchors);
+    TrainingResult light =
+        tiny(dir.resolve("w025"), log).anchorWeight(0.25).build().fit(train, validation, anchors);
+
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("(listwise, weight 0.25)");
+    // Same seed, same batches: only the weight differs, so the weights trained do too.
+    assertThat(Files.readAllBytes(light.checkpoint().resolve("model.safetensors")))
+        .isNotEqualTo(Files.readAllBytes(full.checkpoint().resolve("model.safetensors")));
   }
 
   @Test

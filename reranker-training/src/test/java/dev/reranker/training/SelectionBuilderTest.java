@@ -65,6 +65,16 @@ class SelectionBuilderTest {
   }
 
   @Test
+  void anchorWeight_notPositiveOrNotFinite() {
+    assertThatThrownBy(() -> builder().anchorWeight(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("anchorWeight must be positive and finite, but was 0.0");
+    assertThatThrownBy(() -> builder().anchorWeight(Double.NaN))
+        .hasMessage("anchorWeight must be positive and finite, but was NaN");
+    assertThat(builder().anchorWeight(0.5).build().toString()).contains("anchorWeight=0.5");
+  }
+
+  @Test
   void validationCandidates_belowTwo() {
     assertThatThrownBy(() -> builder().validationCandidates(1))
         .isInstanceOf(IllegalArgumentException.class)
