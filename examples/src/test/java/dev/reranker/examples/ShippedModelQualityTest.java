@@ -67,7 +67,7 @@ class ShippedModelQualityTest {
         lexical.hitsAt1(),
         lexical.meanReciprocalRank());
     assertThat(model.examples()).isEqualTo(EXAMPLES);
-    // On 500 examples (the model card): bundled 0.442 hits@1, TF-IDF 0.256; one standard error on
+    // On 500 examples (the model card): bundled 0.460 hits@1, TF-IDF 0.256; one standard error on
     // 200 examples is about 0.035, so a margin of 0.10 fails only on a real regression.
     assertThat(model.hitsAt1()).isGreaterThan(lexical.hitsAt1() + 0.10);
     assertThat(model.meanReciprocalRank()).isGreaterThan(lexical.meanReciprocalRank() + 0.08);
