@@ -276,7 +276,7 @@ public final class RerankServer implements AutoCloseable {
       ex.error(413, "body_too_large", tooLarge(declared));
       return;
     }
-    new BodyReader(ex, documents, declared > limits.maxBodyBytes()).run();
+    new BodyReader(ex, documents).run();
   }
 
   private static boolean isJson(String contentType) {
@@ -314,10 +314,15 @@ public final class RerankServer implements AutoCloseable {
     /** Bytes read once the body is known to be too large, or -1 while it is not. */
     private long dropped;
 
-    BodyReader(Exchange ex, boolean documents, boolean tooLarge) {
+    BodyReader(Exchange ex, boolean documents) {
       this.ex = ex;
       this.documents = documents;
-      this.dropped = tooLarge ? 0 : -1;
+      this.dropped = ex.request.getLength() > limits.maxBodyBytes() ? 0 : -1;
+    }
+
+    /** Answers 413: the body is over the limit, by how much no longer matters. */
+    private void refuse() {
+      ex.error(413, "body_too_large", tooLarge(limits.maxBodyBytes() + 1L));
     }
 
     @Override
@@ -334,7 +339,7 @@ public final class RerankServer implements AutoCloseable {
         if (Content.Chunk.isFailure(chunk)) {
           Throwable failure = requireNonNull(chunk.getFailure());
           if (dropped >= 0) {
-            ex.error(413, "body_too_large", tooLarge(limits.maxBodyBytes() + 1L));
+            refuse();
           } else if (failure instanceof TimeoutException) {
             ex.error(408, "request_timeout", "the body did not arrive within the idle timeout");
           } else {
@@ -353,8 +358,7 @@ public final class RerankServer implements AutoCloseable {
           boolean last = chunk.isLast();
           chunk.release();
           if (last || dropped > lingerBytes()) {
-            ex.error(
-                413, "body_too_large", tooLarge(Math.max(dropped, limits.maxBodyBytes() + 1L)));
+            refuse();
             return;
           }
           continue;
