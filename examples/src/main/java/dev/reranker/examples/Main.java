@@ -27,10 +27,11 @@ public final class Main {
               the last one the user's; --json prints one JSON object
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N]
-              [--drain-timeout-ms N]
+              [--drain-timeout-ms N] [--no-evidence]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, POST /v1/rerank
               (Cohere/TEI), GET /health, GET /ready, GET /metrics (Prometheus),
-              GET /openapi.json; SIGTERM or Ctrl-C drains, then exits 0
+              GET /openapi.json; SIGTERM or Ctrl-C drains, then exits 0; --no-evidence: the
+              cross-encoder alone, without the bundled model's bi-encoder blend
         train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|minilm|baseline|PATH]
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
@@ -51,22 +52,26 @@ public final class Main {
               negatives, F of the free slots mined by the model; the best epoch by MRR;
               --max-per-source, --max-validation: seeded samples of at most N examples
         eval  --data FILE --model DIR|bundled|minilm [--format jsonl|tsv] [--split val|train|all]
-              [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N]
+              [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N] [--no-evidence]
               AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,
-              through the serving path; same --seed and --val-fraction: train's held-out records
+              through the serving path; same --seed and --val-fraction: train's held-out records;
+              --no-evidence: a cross-encoder alone, without the evidence blend it carries
         eval  --dialogs DIR --model DIR|bundled|minilm|tfidf|bm25 [--max-examples N] [--seed S]
-              [--candidates N] [--test-fraction F] [--data FILE ...]
+              [--candidates N] [--test-fraction F] [--data FILE ...] [--no-evidence]
               response selection on the dialog corpora in DIR: hits@1/N and MRR on held-out
               Synthetic-Persona-Chat dialogs (N-1 replies of other dialogs, default N 20,
               fraction 0.1, seed 42, 500 examples), pairwise accuracy on DailyDialog++ dev
               (random and adversarial negatives); with --data also the AUC on its --split
 
         export --checkpoint DIR --out DIR [--float16] [--calibrate-on DIR]
-              [--max-calibration N] [--seed N]
+              [--max-calibration N] [--seed N] [--evidence-from DIR [--evidence-groups N]]
               write a trained checkpoint as it ships: float16 weights (half the bytes), and with
               --calibrate-on the corpora folder, P(upvote) refitted on Topical-Chat's turn
               ratings (test_rare.json, never trained on; N rated turns, default 2000, and as many
-              random replies as downvotes); prints each file's SHA-256
+              random replies as downvotes); with --evidence-from the corpora folder, a blend of
+              the cross-encoder with bi-encoder evidence (last turn, persona facts) fitted on
+              train's validation side (N groups of 20 per corpus, default 300); prints each
+              file's SHA-256
 
         --model PATH  a HuggingFace BERT checkpoint folder (default: the bundled dialog
                       cross-encoder; bundled|minilm where a command lists them)

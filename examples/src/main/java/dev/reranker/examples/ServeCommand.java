@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
- * [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N] [--drain-timeout-ms N]}: runs
- * {@link RerankServer} on 127.0.0.1 until SIGTERM or SIGINT (Ctrl-C) or, in tests, until the
- * calling thread is interrupted; then drains (answers every accepted request, up to the drain
- * timeout), frees the model and returns 0.
+ * [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N] [--drain-timeout-ms N]
+ * [--no-evidence]}: runs {@link RerankServer} on 127.0.0.1 until SIGTERM or SIGINT (Ctrl-C) or, in
+ * tests, until the calling thread is interrupted; then drains (answers every accepted request, up
+ * to the drain timeout), frees the model and returns 0.
  */
 final class ServeCommand {
   private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
@@ -38,7 +38,7 @@ final class ServeCommand {
                 "--idle-timeout-ms",
                 "--max-connections",
                 "--drain-timeout-ms"),
-            Set.of());
+            Set.of("--no-evidence"));
     ArgParser.Parsed options = parser.parse(args);
     int port = options.integer("--port", 0, 65_535, RerankServer.Builder.DEFAULT_PORT);
     int batchSize = options.integer("--batch-size", 1, 4096, Reranker.Builder.DEFAULT_BATCH_SIZE);
@@ -76,7 +76,8 @@ final class ServeCommand {
             CompanionSetup.builder(model)
                 .batchSize(batchSize)
                 .maxBatchDelay(Duration.ofMillis(delayMs))
-                .maxQueuedPairs(maxQueuedPairs));
+                .maxQueuedPairs(maxQueuedPairs)
+                .evidence(!options.has("--no-evidence")));
     RerankServer server;
     try {
       server =

@@ -33,23 +33,7 @@ class DialogEvalCommandTest {
 
   @BeforeEach
   void writeCorpora() throws IOException {
-    Path spc = Files.createDirectories(tmp.resolve("synthetic-persona-chat"));
-    StringBuilder csv =
-        new StringBuilder("user 1 personas,user 2 personas,Best Generated Conversation\n");
-    String[] topics = {"dogs", "cats", "music", "hiking", "cooking", "chess", "rain", "trains"};
-    for (int d = 0; d < 40; d++) {
-      String t = topics[d % topics.length] + d;
-      csv.append("\"I like ")
-          .append(t)
-          .append(".\",\"I am tall.\",\"User 1: hi, do you like ")
-          .append(t)
-          .append("?\nUser 2: yes I love ")
-          .append(t)
-          .append(" a lot\nUser 1: me too, ")
-          .append(t)
-          .append(" is great\"\n");
-    }
-    Files.writeString(spc.resolve("valid.csv"), csv, StandardCharsets.UTF_8);
+    PersonaChatFixture.write(tmp, 40);
     Path ddpp = Files.createDirectories(tmp.resolve("dailydialog-plusplus"));
     Files.writeString(
         ddpp.resolve("dev.json"),

@@ -68,6 +68,16 @@ public interface EncoderModel extends AutoCloseable {
   }
 
   /**
+   * Returns the blend of this cross-encoder's logit with bi-encoder evidence fitted for it and
+   * saved with it ({@code config.json} key {@code reranker_evidence}), if any. {@link
+   * dev.reranker.Reranker} applies it unless its builder turns {@link
+   * dev.reranker.Reranker.Builder#evidence evidence} off.
+   */
+  default Optional<EvidenceBlend> evidence() {
+    return Optional.empty();
+  }
+
+  /**
    * Describes the loaded model and how it runs: for the native BERT, which forward path is active
    * and the outcome of its load-time check against the reference forward (building the forward if
    * it is not built yet).

@@ -64,6 +64,7 @@ public final class Report {
   };
   private static final String[] FORWARD_BATCHES = {"32x80", "1x40", "request"};
   private static final String HALF = PKG + "HalfPrecisionBenchmark.embedRequest";
+  private static final String EVIDENCE = PKG + "EvidenceBenchmark.rankRequest";
 
   /** Tokenizer rows, in table order: method, label, what one op does. */
   private static final String[][] TOKENIZER_ROWS = {
@@ -219,6 +220,7 @@ public final class Report {
         ModelKind.CROSS_ENCODER,
         false);
     halfPrecision();
+    evidence();
     md.append("\n![requests/s and pairs/s](").append(pngName).append(")\n");
     return md.toString();
   }
@@ -640,6 +642,28 @@ public final class Report {
             "`Reranker` keeps float32 on a CPU (`mixedPrecision(true)` is logged and ignored);"
                 + " bfloat16 is not measured because DJL 0.36's PyTorch engine aborts the JVM on bf16"
                 + " arrays.\n");
+  }
+
+  private void evidence() {
+    md.append("\n## The evidence blend: what it costs per request\n\n");
+    Double alone = score(EVIDENCE, Map.of("scoring", "cross-encoder"));
+    Double blended = score(EVIDENCE, Map.of("scoring", "blended"));
+    if (alone == null && blended == null) {
+      md.append("Not run.\n");
+      return;
+    }
+    md.append(settings(first(EVIDENCE)))
+        .append(
+            " The bundled dialog cross-encoder through `Reranker.rank`, one request (the workload's"
+                + " dialog, 5 persona facts, 20 candidates) at a time.\n\n"
+                + "| cross-encoder alone ms | blended (default) ms | blend's extra cost |\n"
+                + "|---:|---:|---:|\n")
+        .append(fmtOpt(alone))
+        .append(" | ")
+        .append(fmtOpt(blended))
+        .append(" | ")
+        .append(alone != null && blended != null ? pct(blended / alone - 1) : "")
+        .append(" |\n");
   }
 
   // ---------------------------------------------------------------- chart

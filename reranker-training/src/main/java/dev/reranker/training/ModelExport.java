@@ -11,6 +11,7 @@ import dev.reranker.Calibration;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.io.HfConfig;
 import dev.reranker.internal.io.SafeTensors;
+import dev.reranker.model.EvidenceBlend;
 import dev.reranker.model.ModelLoadException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,8 @@ public final class ModelExport {
    * files replaced).
    *
    * @param calibration the calibration to save, or null to keep the checkpoint's
+   * @param evidence the evidence blend to save ({@link EvidenceFitter}), or null to keep the
+   *     checkpoint's, if any
    * @param provenance top-level {@code config.json} entries to add (how the calibration was fitted,
    *     say); may be empty
    * @return the SHA-256 (hex) of each file written, by name, in writing order
@@ -47,6 +50,7 @@ public final class ModelExport {
       Path out,
       boolean float16,
       @Nullable Calibration calibration,
+      @Nullable EvidenceBlend evidence,
       JsonObject provenance) {
     requireNonNull(checkpoint, "checkpoint");
     requireNonNull(out, "out");
@@ -65,6 +69,9 @@ public final class ModelExport {
     }
     if (calibration != null) {
       config.add(HfConfig.CALIBRATION_KEY, HfConfig.calibrationJson(calibration));
+    }
+    if (evidence != null) {
+      config.add(HfConfig.EVIDENCE_KEY, HfConfig.evidenceJson(evidence));
     }
     for (Map.Entry<String, JsonElement> e : provenance.entrySet()) {
       config.add(e.getKey(), e.getValue());

@@ -18,6 +18,7 @@ import dev.reranker.internal.io.SafeTensors;
 import dev.reranker.internal.tokenization.Tokenizers;
 import dev.reranker.model.BertConfig;
 import dev.reranker.model.EncoderModel;
+import dev.reranker.model.EvidenceBlend;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.ModelLoadException;
 import dev.reranker.model.TokenBatch;
@@ -49,6 +50,7 @@ public final class NativeBert implements EncoderModel {
   private final String tokenizerJson;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Calibration calibration;
+  private @Nullable EvidenceBlend evidence; // read from config.json; never saved (see evidence())
   private Set<BertInference.Lever> levers = BertInference.Lever.ALL;
   private boolean verifyForward = true;
   private @Nullable BertInference inference;
@@ -96,6 +98,7 @@ public final class NativeBert implements EncoderModel {
             model.getNDManager().getDevice(),
             dataType);
     copy.calibration = calibration;
+    copy.evidence = evidence;
     return copy;
   }
 
@@ -205,6 +208,7 @@ public final class NativeBert implements EncoderModel {
     NativeBert bert =
         fromWeights(parsed.config(), weights, tokenizer, weightsFile.toString(), device);
     bert.calibration = calibration.orElse(null);
+    bert.evidence = HfConfig.evidence(parsed.raw(), dir.resolve(CONFIG_FILE)).orElse(null);
     return bert;
   }
 
@@ -278,6 +282,17 @@ public final class NativeBert implements EncoderModel {
   @Override
   public Optional<Calibration> calibration() {
     return Optional.ofNullable(calibration);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Read from the checkpoint's {@code config.json}. {@link #save} does not write it: it was
+   * fitted for the weights as loaded, which training changes; refit it for new weights.
+   */
+  @Override
+  public Optional<EvidenceBlend> evidence() {
+    return Optional.ofNullable(evidence);
   }
 
   /** Sets the calibration that {@link #calibration()} reports (a fitted one, before saving). */

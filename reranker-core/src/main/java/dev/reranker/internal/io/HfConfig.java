@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.reranker.Calibration;
 import dev.reranker.model.BertConfig;
+import dev.reranker.model.EvidenceBlend;
 import dev.reranker.model.ModelLoadException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -216,6 +217,81 @@ public final class HfConfig {
     c.addProperty("scale", calibration.scale());
     c.addProperty("bias", calibration.bias());
     return c;
+  }
+
+  /** The {@code config.json} key of an {@link EvidenceBlend} fitted for the model. */
+  public static final String EVIDENCE_KEY = "reranker_evidence";
+
+  /** The only bi-encoder an {@link EvidenceBlend} reads evidence from, as named in its entry. */
+  public static final String EVIDENCE_ENCODER = "all-minilm-l6-v2";
+
+  /**
+   * Reads the blend saved under {@link #EVIDENCE_KEY}: {@code {"encoder": "all-minilm-l6-v2",
+   * "cross_encoder": w, "last_turn": w, "last_turn_center": c, "persona": w, "persona_center": c,
+   * "calibration": {"scale": a, "bias": b}}}.
+   *
+   * @return the blend, or empty when the key is absent
+   * @throws ModelLoadException naming the file if the entry is malformed or names another encoder
+   */
+  public static Optional<EvidenceBlend> evidence(JsonObject json, Path file) {
+    JsonElement e = json.get(EVIDENCE_KEY);
+    if (e == null || e.isJsonNull()) {
+      return Optional.empty();
+    }
+    EvidenceBlend blend;
+    try {
+      JsonObject o = e.getAsJsonObject();
+      String encoder = o.get("encoder").getAsString();
+      if (!encoder.equals(EVIDENCE_ENCODER)) {
+        throw new ModelLoadException(
+            file,
+            "'"
+                + EVIDENCE_KEY
+                + "' names encoder '"
+                + encoder
+                + "'; only '"
+                + EVIDENCE_ENCODER
+                + "' is supported",
+            null);
+      }
+      JsonObject c = o.getAsJsonObject("calibration");
+      blend =
+          new EvidenceBlend(
+              o.get("cross_encoder").getAsFloat(),
+              o.get("last_turn").getAsFloat(),
+              o.get("last_turn_center").getAsFloat(),
+              o.get("persona").getAsFloat(),
+              o.get("persona_center").getAsFloat(),
+              new Calibration(c.get("scale").getAsFloat(), c.get("bias").getAsFloat()));
+    } catch (ModelLoadException ex) {
+      throw ex;
+    } catch (RuntimeException ex) {
+      throw new ModelLoadException(
+          file,
+          "'"
+              + EVIDENCE_KEY
+              + "' must be {\"encoder\": \""
+              + EVIDENCE_ENCODER
+              + "\", \"cross_encoder\": positive number, \"last_turn\", \"last_turn_center\","
+              + " \"persona\", \"persona_center\": numbers, \"calibration\": {\"scale\","
+              + " \"bias\"}}, but was "
+              + e,
+          ex);
+    }
+    return Optional.of(blend);
+  }
+
+  /** Returns the {@link #EVIDENCE_KEY} entry for {@code blend}. */
+  public static JsonObject evidenceJson(EvidenceBlend blend) {
+    JsonObject o = new JsonObject();
+    o.addProperty("encoder", EVIDENCE_ENCODER);
+    o.addProperty("cross_encoder", blend.crossEncoder());
+    o.addProperty("last_turn", blend.lastTurn());
+    o.addProperty("last_turn_center", blend.lastTurnCenter());
+    o.addProperty("persona", blend.persona());
+    o.addProperty("persona_center", blend.personaCenter());
+    o.add("calibration", calibrationJson(blend.calibration()));
+    return o;
   }
 
   private static String string(JsonObject json, String key, Path file, @Nullable String fallback) {

@@ -211,6 +211,34 @@ public final class PairEncoder implements AutoCloseable {
     return new EncodedPair(context, contextKeep, reply, replyKeep);
   }
 
+  /**
+   * Tokenizes texts to embed alone: {@code [CLS] tokens [SEP]} each, the first {@code maxSeqLen -
+   * 2} tokens of the stripped text ({@code [CLS] [SEP]} for a blank one). Pad them with {@link
+   * #padId()}.
+   */
+  public List<long[]> sequences(List<String> texts) {
+    List<String> stripped = new ArrayList<>(texts.size());
+    for (String t : texts) {
+      stripped.add(t.strip());
+    }
+    List<long[]> tokens = tokenizeAll(stripped);
+    List<long[]> out = new ArrayList<>(tokens.size());
+    for (long[] t : tokens) {
+      int keep = Math.min(t.length, maxSeqLen - 2);
+      long[] row = new long[keep + 2];
+      row[0] = cls;
+      System.arraycopy(t, 0, row, 1, keep);
+      row[keep + 1] = sep;
+      out.add(row);
+    }
+    return out;
+  }
+
+  /** Returns the id of the padding token. */
+  public long padId() {
+    return pad;
+  }
+
   /** Returns whether the pure-Java tokenizer is in use (rather than the Rust one via JNI). */
   public boolean usesFastTokenizer() {
     return fast != null;

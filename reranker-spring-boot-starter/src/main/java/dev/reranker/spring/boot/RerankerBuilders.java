@@ -46,6 +46,7 @@ final class RerankerBuilders {
     set("reranker.max-batch-delay", properties.maxBatchDelay(), builder::maxBatchDelay);
     set("reranker.max-queued-pairs", properties.maxQueuedPairs(), builder::maxQueuedPairs);
     set("reranker.workers-per-device", properties.workersPerDevice(), builder::workersPerDevice);
+    builder.evidence(properties.evidence());
     Duration timeout = properties.timeout();
     if (timeout != null) {
       set("reranker.timeout", timeout, builder::timeout);

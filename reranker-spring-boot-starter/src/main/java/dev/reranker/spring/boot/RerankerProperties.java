@@ -31,6 +31,9 @@ import org.springframework.core.io.Resource;
  * @param timeout The deadline of every call; none when unset.
  * @param workersPerDevice How many batches run at once on each device, sharing the device's copy of
  *     the model.
+ * @param evidence Whether a cross-encoder that carries an evidence blend (the bundled one does)
+ *     blends its logit with the all-MiniLM-L6-v2 bi-encoder's similarities of the reply to the last
+ *     turn and to the persona facts; false scores with the cross-encoder alone.
  * @param heuristics The heuristics around the model.
  */
 @ConfigurationProperties("reranker")
@@ -45,6 +48,7 @@ public record RerankerProperties(
     @DefaultValue("10000") int maxQueuedPairs,
     @Nullable Duration timeout,
     @DefaultValue("1") int workersPerDevice,
+    @DefaultValue("true") boolean evidence,
     @DefaultValue HeuristicSettings heuristics) {
 
   /** The value of {@code reranker.model} that selects the bundled dialog cross-encoder. */

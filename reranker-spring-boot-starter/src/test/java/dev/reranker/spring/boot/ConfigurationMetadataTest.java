@@ -44,6 +44,7 @@ class ConfigurationMetadataTest {
             entry("reranker.max-queued-pairs", Reranker.Builder.DEFAULT_MAX_QUEUED_PAIRS),
             entry("reranker.timeout", null),
             entry("reranker.workers-per-device", 1),
+            entry("reranker.evidence", true),
             entry("reranker.heuristics.defaults", true),
             entry("reranker.heuristics.blocklist-file", null),
             entry("reranker.heuristics.source-preferences", null));
@@ -69,6 +70,7 @@ class ConfigurationMetadataTest {
     assertThat(p.maxQueuedPairs()).isEqualTo(Reranker.Builder.DEFAULT_MAX_QUEUED_PAIRS);
     assertThat(p.timeout()).isNull();
     assertThat(p.workersPerDevice()).isEqualTo(1);
+    assertThat(p.evidence()).isTrue();
     assertThat(p.heuristics().defaults()).isTrue();
     assertThat(p.heuristics().blocklistFile()).isNull();
     assertThat(p.heuristics().sourcePreferences()).isEmpty();

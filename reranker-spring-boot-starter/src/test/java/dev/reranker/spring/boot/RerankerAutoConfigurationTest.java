@@ -77,6 +77,7 @@ class RerankerAutoConfigurationTest {
             "reranker.max-queued-pairs=500",
             "reranker.timeout=30s",
             "reranker.workers-per-device=2",
+            "reranker.evidence=false",
             "reranker.heuristics.defaults=false",
             "reranker.heuristics.blocklist-file=classpath:test-blocklist.txt",
             "reranker.heuristics.source-preferences.retrieval=0.5")
@@ -88,7 +89,8 @@ class RerankerAutoConfigurationTest {
                   .startsWith(
                       "Reranker{model=RerankerModel.bundled(), maxSeqLen=64, maxReplyTokens=16,"
                           + " batchSize=8, maxBatchDelay=PT0.002S, maxQueuedPairs=500,"
-                          + " workersPerDevice=2, timeout=PT30S, heuristics=2, running=");
+                          + " evidence=false, workersPerDevice=2, timeout=PT30S, heuristics=2,"
+                          + " running=");
 
               Candidate blocked = Candidate.generative("Darn, exams again.");
               Candidate blank = Candidate.generative(" ");
