@@ -36,6 +36,7 @@ public final class EvidenceFitter implements AutoCloseable {
   private static final double LEARNING_RATE = 0.05;
   private static final double L2 = 1e-3;
   private static final int CHUNK_PAIRS = 512;
+  private static final int CHUNK_QUEUED = 50_000; // half the reranker's maxQueuedPairs
 
   private final Reranker crossEncoder;
   private final EncoderModel biEncoder;
@@ -83,6 +84,22 @@ public final class EvidenceFitter implements AutoCloseable {
         "%s dialogs but %s candidate lists",
         dialogs.size(),
         candidates.size());
+    List<float[][]> out = new ArrayList<>(dialogs.size());
+    int from = 0;
+    while (from < dialogs.size()) { // at most about CHUNK_QUEUED pairs in the queue at once
+      int to = from;
+      int queued = 0;
+      while (to < dialogs.size()
+          && (to == from || queued + candidates.get(to).size() <= CHUNK_QUEUED)) {
+        queued += candidates.get(to++).size();
+      }
+      out.addAll(chunk(dialogs.subList(from, to), candidates.subList(from, to)));
+      from = to;
+    }
+    return out;
+  }
+
+  private List<float[][]> chunk(List<Dialog> dialogs, List<List<String>> candidates) {
     List<CompletableFuture<Ranking>> rankings = new ArrayList<>(dialogs.size());
     List<Scorer.Pair> pairs = new ArrayList<>();
     for (int g = 0; g < dialogs.size(); g++) {
