@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The runnable examples: {@code java -jar reranker-examples.jar
- * demo|rank|serve|train|eval|export|spark}. Exit codes: 0 done, 1 failed (model cannot load, port
- * taken, bad data, training failed), 2 bad arguments (with exactly one line on stderr).
+ * The runnable examples: {@code java -jar reranker-examples.jar demo|rank|serve|train|eval}. Exit
+ * codes: 0 done, 1 failed (model cannot load, port taken, bad data, training failed), 2 bad
+ * arguments (with exactly one line on stderr).
  */
 public final class Main {
   static final String USAGE =
@@ -61,13 +61,6 @@ public final class Main {
               fraction 0.1, seed 42, 500 examples), pairwise accuracy on DailyDialog++ dev
               (random and adversarial negatives); with --data also the AUC on its --split
 
-        spark --data FILE|DIR [--format json|parquet] [--model bundled|DIR] [--master URL]
-              [--partitions N] [--in-flight N] [--batch-size N] [--limit N] [--out DIR]
-              score a reaction log (JSON Lines or Parquet) on Apache Spark, one reranker per
-              executor, and print pairs/s and the evaluation computed on Spark; local mode
-              (--master, default local[*]) unless spark-submit chose a master; --out writes
-              the scored rows as Parquet
-
         export --checkpoint DIR --out DIR [--float16] [--calibrate-on DIR]
               [--max-calibration N] [--seed N]
               write a trained checkpoint as it ships: float16 weights (half the bytes), and with
@@ -107,7 +100,7 @@ public final class Main {
     List<String> all = Arrays.asList(args);
     if (all.isEmpty()) {
       return usageError(
-          "missing command: expected demo, rank, serve, train, eval, export or spark (see --help)");
+          "missing command: expected demo, rank, serve, train, eval or export (see --help)");
     }
     List<String> rest = all.subList(1, all.size());
     try {
@@ -118,13 +111,12 @@ public final class Main {
         case "train" -> TrainCommand.run(rest, out, err);
         case "eval" -> EvalCommand.run(rest, out, err);
         case "export" -> ExportCommand.run(rest, out, err);
-        case "spark" -> SparkCommand.run(rest, out, err);
         case "help", "--help", "-h" -> throw UsageException.help();
         default ->
             usageError(
                 "unknown command '"
                     + all.get(0)
-                    + "': expected demo, rank, serve, train, eval, export or spark (see --help)");
+                    + "': expected demo, rank, serve, train, eval or export (see --help)");
       };
     } catch (UsageException e) {
       if (e.isHelp()) {

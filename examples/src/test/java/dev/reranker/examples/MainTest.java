@@ -69,26 +69,7 @@ class MainTest {
         Arguments.of(List.of("demo", "--json"), "demo: unknown option '--json'"),
         Arguments.of(
             List.of("demo", "--model", "/no/such/model"),
-            "demo: --model '/no/such/model' does not exist"),
-        Arguments.of(List.of("spark"), "spark: no --data given"),
-        Arguments.of(
-            List.of("spark", "--data", "/no/such/log.jsonl"),
-            "spark: --data '/no/such/log.jsonl' does not exist"),
-        Arguments.of(
-            List.of("spark", "--data", ".", "--format", "csv"),
-            "spark: --format must be json or parquet, but was 'csv'"),
-        Arguments.of(
-            List.of("spark", "--data", ".", "--partitions", "0"),
-            "spark: --partitions must be an integer in [1, 100000], but was '0'"),
-        Arguments.of(
-            List.of("spark", "--data", ".", "--in-flight", "many"),
-            "spark: --in-flight must be an integer in [1, 65536], but was 'many'"),
-        Arguments.of(
-            List.of("spark", "--data", ".", "--model", "/no/such/model"),
-            "spark: --model '/no/such/model' does not exist"),
-        Arguments.of(
-            List.of("spark", "--data", ".", "--out", "."),
-            "spark: --out '.' exists; give a new folder"));
+            "demo: --model '/no/such/model' does not exist"));
   }
 
   @ParameterizedTest
@@ -156,8 +137,7 @@ class MainTest {
         List.of("-h"),
         List.of("help"),
         List.of("rank", "--help"),
-        List.of("serve", "--port", "1", "-h"),
-        List.of("spark", "--help"));
+        List.of("serve", "--port", "1", "-h"));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.reranker.examples;
+package dev.reranker.examples.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spark command: one local-mode run on a small made-up log (its arguments: MainTest). */
-class SparkCommandTest {
+/** The example: one local-mode run on a small made-up log (its arguments: MainTest). */
+class LocalModeTest {
   @Test
   void scoresAndEvaluatesALogInLocalMode(@TempDir Path dir) throws Exception {
     List<String> lines = new ArrayList<>();
@@ -37,11 +37,9 @@ class SparkCommandTest {
     }
     Path log = Files.write(dir.resolve("log.jsonl"), lines);
     Path scored = dir.resolve("scored");
-    Captured run = new Captured(RerankerFactory.BUILDING);
 
-    int code =
-        run.run(
-            "spark",
+    Captured run =
+        Captured.run(
             "--data",
             log.toString(),
             "--master",
@@ -51,7 +49,7 @@ class SparkCommandTest {
             "--out",
             scored.toString());
 
-    assertThat(code).as(run.err()).isZero();
+    assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("data:        " + log + " (json, 2 partitions)")
         .contains("spark:       local[2], Spark 4.")
