@@ -3,6 +3,7 @@
 #
 #   bash reranker-jmh/run.sh short   # what CI runs: every benchmark once, a smoke check (~3-4 min)
 #   bash reranker-jmh/run.sh full    # the numbers in results/latest.md (24 min on 2 shared cores)
+#   bash reranker-jmh/run.sh spark   # Spark's overhead: results/spark-overhead.md (~4 min)
 #
 # Extra arguments go to JMH, e.g. `run.sh full -p config=graph-opt` measures a row full skips.
 # Fails (non-zero exit) if the build, any benchmark or the report fails: JMH runs with -foe true.
@@ -26,7 +27,22 @@ mkdir -p "$results"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 common=(-foe true -rf json -prof dev.reranker.jmh.LoadProfiler)
+# What Spark's launcher passes to its JVMs on Java 17 (the parent pom's spark.jvm.options).
+spark_opens=()
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+    java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
+    sun.security.action sun.util.calendar; do
+  spark_opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
+done
 case "$mode" in
+  spark)
+    # Not JMH: a timed main, pairs/s through RerankerSpark in local mode against one reranker
+    # called directly, alternating rounds (see SparkOverhead). Extra arguments: pairs rounds tasks.
+    pairs="${1:-1000}" rounds="${2:-3}" tasks="${3:-2}"
+    java -Doffline=true "${spark_opens[@]}" -cp "$jar" dev.reranker.jmh.SparkOverhead \
+      "$pairs" "$rounds" "$tasks" "$results/spark-overhead.md"
+    exit 0
+    ;;
   short)
     name=short
     readme=
@@ -45,7 +61,7 @@ case "$mode" in
       -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers)
     ;;
   *)
-    echo "usage: $0 [short|full] [JMH options...]" >&2
+    echo "usage: $0 [short|full] [JMH options...] | $0 spark [pairs rounds tasks]" >&2
     exit 2
     ;;
 esac
@@ -58,6 +74,9 @@ echo "JMH took $(( $(date +%s) - start )) s"
 if [[ "$mode" == short ]]; then
   # The profiler tool is not a JMH benchmark: prove it runs too.
   java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 scripted 2 > /dev/null
+  # Nor is the Spark overhead main: one small round.
+  java -Doffline=true "${spark_opens[@]}" -cp "$jar" dev.reranker.jmh.SparkOverhead 64 1 2 \
+    > /dev/null
 fi
 
 java -Doffline=true -Djava.awt.headless=true -Dreport.loadStart="$load_start" \

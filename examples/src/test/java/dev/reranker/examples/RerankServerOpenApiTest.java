@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,8 +150,8 @@ class RerankServerOpenApiTest {
         o.set("type", types);
       }
       o.remove("nullable");
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        draft4(it.next().getValue());
+      for (Map.Entry<String, JsonNode> property : o.properties()) {
+        draft4(property.getValue());
       }
     } else if (node instanceof ArrayNode a) {
       a.forEach(RerankServerOpenApiTest::draft4);

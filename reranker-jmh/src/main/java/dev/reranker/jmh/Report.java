@@ -839,7 +839,7 @@ public final class Report {
     return String.format(Locale.ROOT, "%.0f%%", 100 * r);
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {
@@ -852,7 +852,7 @@ public final class Report {
     return System.getProperty("os.arch");
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       List<String> parts = Splitter.on(' ').splitToList(Files.readString(Path.of("/proc/loadavg")));
       return parts.get(0) + " " + parts.get(1) + " " + parts.get(2);
