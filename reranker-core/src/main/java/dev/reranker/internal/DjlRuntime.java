@@ -20,6 +20,11 @@ public final class DjlRuntime {
   private static final Logger logger = LoggerFactory.getLogger(DjlRuntime.class);
   private static final AtomicBoolean done = new AtomicBoolean();
 
+  /**
+   * DJL's system property for libtorch's graph executor optimizer (unset: libtorch's default, on).
+   */
+  public static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
+
   private DjlRuntime() {}
 
   /** Sets DJL's offline mode unless the application already decided. Idempotent and cheap. */

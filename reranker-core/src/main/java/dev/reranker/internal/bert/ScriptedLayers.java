@@ -8,6 +8,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.reranker.internal.DjlRuntime;
 import dev.reranker.model.BertConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,19 @@ final class ScriptedLayers implements AutoCloseable {
 
   private static final String NAME = "bert_layers";
 
+  /**
+   * Applies DJL's {@value DjlRuntime#GRAPH_OPTIMIZER} to the calling thread (libtorch keeps the
+   * setting per thread), as {@code PtSymbolBlock.forward} does: {@link IValueUtils#forward}
+   * bypasses it. Unset, libtorch's default stays (on: it profiles and specializes the graph for the
+   * shapes it sees, and the packed forward sees a new token count in nearly every batch).
+   */
+  static void applyGraphOptimizer() {
+    String value = System.getProperty(DjlRuntime.GRAPH_OPTIMIZER);
+    if (value != null) {
+      JniUtils.setGraphExecutorOptimize(Boolean.parseBoolean(value));
+    }
+  }
+
   private final PtSymbolBlock module;
   private final IValue weights;
   private final boolean oneDnn;
@@ -66,6 +80,7 @@ final class ScriptedLayers implements AutoCloseable {
     }
     PtSymbolBlock loaded = load(source(config, scale, oneDnn), manager);
     try (IValue plain = IValue.listFrom(list)) {
+      applyGraphOptimizer();
       this.weights = IValueUtils.runMethod(loaded, "prepack", plain);
     } catch (RuntimeException e) {
       loaded.close();
@@ -128,6 +143,7 @@ final class ScriptedLayers implements AutoCloseable {
         own(owned, IValue.from(pack != null)),
         weights
       };
+      applyGraphOptimizer();
       IValue out = own(owned, IValueUtils.forward(module, inputs));
       return out.toTensor((PtNDManager) m);
     } finally {
