@@ -99,7 +99,7 @@ public final class Reranker implements AutoCloseable {
       boolean biEncoder = false;
       if (b.scorer != null) {
         Scorer custom = b.scorer;
-        scorers.add(batch -> custom.score(pairsOf(batch)));
+        scorers.add(batch -> custom.score(QueuedPair.pairs(batch)));
         this.calibration = b.calibration != null ? b.calibration : Calibration.SIGMOID;
       } else {
         if (b.loadedModel != null) {
@@ -254,14 +254,6 @@ public final class Reranker implements AutoCloseable {
       logger.info("running {} in {} on {}", spec, b.mixedPrecisionType, device);
       return bert.withPrecision(b.mixedPrecisionType);
     }
-  }
-
-  private static List<Scorer.Pair> pairsOf(List<QueuedPair> batch) {
-    List<Scorer.Pair> pairs = new ArrayList<>(batch.size());
-    for (QueuedPair p : batch) {
-      pairs.add(p.pair());
-    }
-    return pairs;
   }
 
   /** Returns a new builder. */

@@ -117,12 +117,13 @@ public final class EvidenceFeatures implements AutoCloseable {
     return vectors;
   }
 
-  private static float dot(float[] a, float[] b) {
+  /** Returns the dot product: the cosine of two L2-normalised embeddings. */
+  static float dot(float[] a, float[] b) {
     float s = 0;
     for (int k = 0; k < a.length; k++) {
       s += a[k] * b[k];
     }
-    return s; // both are L2-normalised: the cosine
+    return s;
   }
 
   @Override

@@ -2,10 +2,8 @@ package dev.reranker.internal.scoring;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.reranker.Scorer;
 import dev.reranker.internal.batching.BatchingQueue;
 import dev.reranker.model.EvidenceBlend;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,11 +25,7 @@ public final class EvidenceScorer implements BatchingQueue.BatchScorer<QueuedPai
   @Override
   public float[] score(List<QueuedPair> batch) {
     float[] scores = crossEncoder.score(batch);
-    List<Scorer.Pair> pairs = new ArrayList<>(batch.size());
-    for (QueuedPair p : batch) {
-      pairs.add(p.pair());
-    }
-    float[][] evidence = features.similarities(pairs);
+    float[][] evidence = features.similarities(QueuedPair.pairs(batch));
     for (int i = 0; i < scores.length; i++) {
       scores[i] = blend.score(scores[i], evidence[i][0], evidence[i][1]);
     }

@@ -54,13 +54,8 @@ public final class ModelScorer implements BatchingQueue.BatchScorer<QueuedPair> 
       PairEncoder.BiBatch bi = encoder.biBatch(pairs);
       float[][] vectors = model.embed(bi.batch());
       for (int i = 0; i < scores.length; i++) {
-        float[] context = vectors[bi.rowOfContext()[i]];
-        float[] reply = vectors[bi.contexts() + i];
-        float dot = 0;
-        for (int k = 0; k < context.length; k++) {
-          dot += context[k] * reply[k];
-        }
-        scores[i] = dot; // both are L2-normalised: the dot product is the cosine
+        // both are L2-normalised: the dot product is the cosine
+        scores[i] = EvidenceFeatures.dot(vectors[bi.rowOfContext()[i]], vectors[bi.contexts() + i]);
       }
     }
     return scores;

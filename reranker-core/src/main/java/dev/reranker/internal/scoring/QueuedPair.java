@@ -2,6 +2,8 @@ package dev.reranker.internal.scoring;
 
 import dev.reranker.Scorer;
 import dev.reranker.internal.tokenization.EncodedPair;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param encoded the pair's tokens, or null for a custom scorer
  */
 public record QueuedPair(Scorer.Pair pair, @Nullable EncodedPair encoded) {
+
+  /** Returns the pairs of a batch, in order. */
+  public static List<Scorer.Pair> pairs(List<QueuedPair> batch) {
+    List<Scorer.Pair> pairs = new ArrayList<>(batch.size());
+    for (QueuedPair p : batch) {
+      pairs.add(p.pair());
+    }
+    return pairs;
+  }
 
   /** Returns the length used to group similar pairs into one batch. */
   public int length() {
