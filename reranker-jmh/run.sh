@@ -4,6 +4,7 @@
 #   bash reranker-jmh/run.sh short   # what CI runs: every benchmark once, a smoke check (~3-4 min)
 #   bash reranker-jmh/run.sh full    # the numbers in results/latest.md (24 min on 2 shared cores)
 #   bash reranker-jmh/run.sh spark   # Spark's overhead: results/spark-overhead.md (~4 min)
+#   bash reranker-jmh/run.sh memory  # resident memory of the bundled model, float32 vs int8 (~1 min)
 #
 # Extra arguments go to JMH, e.g. `run.sh full -p config=graph-opt` measures a row full skips.
 # Fails (non-zero exit) if the build, any benchmark or the report fails: JMH runs with -foe true.
@@ -43,6 +44,14 @@ case "$mode" in
       "$pairs" "$rounds" "$tasks" "$results/spark-overhead.md"
     exit 0
     ;;
+  memory)
+    # Not JMH: the resident memory of the bundled model, float32 against int8, each in a fresh JVM,
+    # three times, alternating (see ModelMemory).
+    for q in none int8 none int8 none int8; do
+      java -Doffline=true -cp "$jar" dev.reranker.jmh.ModelMemory "$q" 2>/dev/null
+    done | tee "$results/memory.txt"
+    exit 0
+    ;;
   short)
     name=short
     readme=
@@ -57,11 +66,11 @@ case "$mode" in
     readme=reranker-jmh/README.md # its copy of the latest table is regenerated too
     # The annotations' forks and iterations, with rows that change nothing on a CPU left out
     # (graph-opt, amp: see Ablation), for the bundled model and for BERT-base.
-    args=(-p config=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers
-      -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers)
+    args=(-p config=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers,int8
+      -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers,int8)
     ;;
   *)
-    echo "usage: $0 [short|full] [JMH options...] | $0 spark [pairs rounds tasks]" >&2
+    echo "usage: $0 [short|full] [JMH options...] | $0 spark [pairs rounds tasks] | $0 memory" >&2
     exit 2
     ;;
 esac
@@ -74,6 +83,8 @@ echo "JMH took $(( $(date +%s) - start )) s"
 if [[ "$mode" == short ]]; then
   # The profiler tool is not a JMH benchmark: prove it runs too.
   java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 scripted 2 > /dev/null
+  # Nor is the memory main (int8, which also proves the int8 forward loads here).
+  java -Doffline=true -cp "$jar" dev.reranker.jmh.ModelMemory int8 > /dev/null
   # Nor is the Spark overhead main: one small round.
   java -Doffline=true "${spark_opens[@]}" -cp "$jar" dev.reranker.jmh.SparkOverhead 64 1 2 \
     > /dev/null

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,9 +39,7 @@ final class DialogEval {
   private final int candidates;
   private final double testFraction;
   private final long seed;
-  private final Optional<Integer> batchSize;
-  private final Optional<Integer> maxSeqLen;
-  private final boolean evidence;
+  private final java.util.function.UnaryOperator<Reranker.Builder> settings;
 
   DialogEval(
       Path dialogs,
@@ -51,18 +48,14 @@ final class DialogEval {
       int candidates,
       double testFraction,
       long seed,
-      Optional<Integer> batchSize,
-      Optional<Integer> maxSeqLen,
-      boolean evidence) {
+      java.util.function.UnaryOperator<Reranker.Builder> settings) {
     this.dialogs = dialogs;
     this.model = model;
     this.maxExamples = maxExamples;
     this.candidates = candidates;
     this.testFraction = testFraction;
     this.seed = seed;
-    this.batchSize = batchSize;
-    this.maxSeqLen = maxSeqLen;
-    this.evidence = evidence;
+    this.settings = settings;
   }
 
   /**
@@ -125,10 +118,7 @@ final class DialogEval {
         case "bm25" -> scorer = Bm25Scorer.fit(nonEmpty(trainReplies));
         default -> {
           RerankerModel spec = ModelNames.resolve(model);
-          Reranker.Builder builder = Reranker.builder().model(spec).evidence(evidence);
-          batchSize.ifPresent(builder::batchSize);
-          maxSeqLen.ifPresent(builder::maxSeqLen);
-          reranker = builder.build();
+          reranker = settings.apply(Reranker.builder().model(spec)).build();
           scorer = ReplyScorer.of(reranker);
         }
       }

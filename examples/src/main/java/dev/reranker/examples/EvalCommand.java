@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.reranker.Reranker;
 import dev.reranker.model.ModelLoadException;
+import dev.reranker.model.Quantization;
 import dev.reranker.model.RerankerModel;
 import dev.reranker.training.BinaryMetrics;
 import dev.reranker.training.DatasetSplit;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code eval --data FILE --model DIR|bundled [--split val|train|all] ...}: scores a reaction log
@@ -45,7 +47,7 @@ final class EvalCommand {
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
     Set<String> valued = new HashSet<>(ReactionData.OPTIONS);
-    valued.addAll(Set.of("--model", "--split", "--batch-size", "--max-seq-len"));
+    valued.addAll(Set.of("--model", "--split", "--batch-size", "--max-seq-len", "--quantization"));
     valued.addAll(DIALOG_OPTIONS);
     ArgParser parser = new ArgParser("eval", valued, Set.of("--no-evidence"));
     ArgParser.Parsed o = parser.parse(args);
@@ -72,6 +74,17 @@ final class EvalCommand {
     if (!evidence && (model.equals("tfidf") || model.equals("bm25") || model.equals("minilm"))) {
       throw parser.fail("--no-evidence applies to a cross-encoder, not to --model " + model);
     }
+    Optional<Quantization> quantization = o.choice("--quantization", Quantization.class);
+    if (quantization.isPresent() && (model.equals("tfidf") || model.equals("bm25"))) {
+      throw parser.fail("--quantization applies to a BERT model, not to --model " + model);
+    }
+    UnaryOperator<Reranker.Builder> settings =
+        builder -> {
+          batchSize.ifPresent(builder::batchSize);
+          maxSeqLen.ifPresent(builder::maxSeqLen);
+          quantization.ifPresent(builder::quantization);
+          return builder.evidence(evidence);
+        };
     DialogEval dialogEval = null;
     if (dialogs.isPresent()) {
       double testFraction =
@@ -88,9 +101,7 @@ final class EvalCommand {
               o.integer("--candidates", 2, 1000, RankingEvaluation.DEFAULT_CANDIDATES),
               testFraction,
               o.value("--seed", "an integer", Long::parseLong).orElse(DialogEval.DEFAULT_SEED),
-              batchSize,
-              maxSeqLen,
-              evidence);
+              settings);
     } else if (model.equals("tfidf") || model.equals("bm25")) {
       throw parser.fail("--model " + model + " applies to --dialogs");
     }
@@ -114,9 +125,7 @@ final class EvalCommand {
         return 0;
       }
       RerankerModel spec = ModelNames.resolve(model);
-      Reranker.Builder builder = Reranker.builder().model(spec).evidence(evidence);
-      batchSize.ifPresent(builder::batchSize);
-      maxSeqLen.ifPresent(builder::maxSeqLen);
+      Reranker.Builder builder = settings.apply(Reranker.builder().model(spec));
       out.printf(Locale.ROOT, "model:       %s (%s)%n", model, calibrationOf(model));
       long start = System.nanoTime();
       EvaluationReport report;

@@ -23,23 +23,26 @@ public final class Main {
               rerank retrieval (BM25) and generative candidates for ten companion-bot dialogs
         rank  --context TURN [--context TURN ...] [--persona FACT ...]
               --candidate TEXT [--candidate TEXT ...] [--model PATH] [--json]
+              [--quantization none|int8]
               rank replies for one dialog: contexts oldest first, alternating user and bot,
               the last one the user's; --json prints one JSON object
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N]
-              [--drain-timeout-ms N] [--no-evidence]
+              [--drain-timeout-ms N] [--no-evidence] [--quantization none|int8]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, POST /v1/rerank
               (Cohere/TEI), GET /health, GET /ready, GET /metrics (Prometheus),
               GET /openapi.json; SIGTERM or Ctrl-C drains, then exits 0; --no-evidence: the
-              cross-encoder alone, without the bundled model's bi-encoder blend
+              cross-encoder alone, without the bundled model's bi-encoder blend;
+              --quantization int8: int8 Linear layers on the CPU (faster, slightly less accurate)
         train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|minilm|baseline|PATH]
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]
               [--calibration platt|temperature|none] [--head single|two] [--multi-label]
-              [--mixed-precision]
+              [--mixed-precision] [--layers N]
               [--anchor-dialogs FILE|DIR [--max-per-source N] [--negatives K] [--anchor-weight W]]
               fine-tune a cross-encoder (or the QA-LSTM baseline) on a reaction log, split by
               dialog; --mixed-precision: float16 with float32 master weights, for a CUDA GPU;
+              --layers N: start from the --init model's first N encoder layers (cheaper);
               --anchor-dialogs: every step also ranks true replies of those dialogs against K
               others (listwise), so the reactions do not erase relevance (N per corpus, 1000;
               W weighs that loss against the reactions', 1.0)
@@ -53,11 +56,13 @@ public final class Main {
               --max-per-source, --max-validation: seeded samples of at most N examples
         eval  --data FILE --model DIR|bundled|minilm [--format jsonl|tsv] [--split val|train|all]
               [--seed N] [--val-fraction F] [--batch-size N] [--max-seq-len N] [--no-evidence]
+              [--quantization none|int8]
               AUC, accuracy, log loss, ECE, hits@1 and MRR of a model on a reaction log,
               through the serving path; same --seed and --val-fraction: train's held-out records;
               --no-evidence: a cross-encoder alone, without the evidence blend it carries
         eval  --dialogs DIR --model DIR|bundled|minilm|tfidf|bm25 [--max-examples N] [--seed S]
               [--candidates N] [--test-fraction F] [--data FILE ...] [--no-evidence]
+              [--quantization none|int8]
               response selection on the dialog corpora in DIR: hits@1/N and MRR on held-out
               Synthetic-Persona-Chat dialogs (N-1 replies of other dialogs, default N 20,
               fraction 0.1, seed 42, 500 examples), pairwise accuracy on DailyDialog++ dev

@@ -6,6 +6,7 @@ import dev.reranker.Candidate;
 import dev.reranker.Dialog;
 import dev.reranker.Ranking;
 import dev.reranker.Reranker;
+import dev.reranker.model.Quantization;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ final class RankCommand {
       throws UsageException {
     ArgParser parser =
         new ArgParser(
-            "rank", Set.of("--context", "--persona", "--candidate", "--model"), Set.of("--json"));
+            "rank",
+            Set.of("--context", "--persona", "--candidate", "--model", "--quantization"),
+            Set.of("--json"));
     ArgParser.Parsed options = parser.parse(args);
     List<String> context = options.all("--context");
     if (context.isEmpty()) {
@@ -43,7 +46,13 @@ final class RankCommand {
     List<Candidate> candidates = new ArrayList<>(texts.size());
     texts.forEach(t -> candidates.add(Candidate.of(t)));
 
-    Reranker reranker = rerankers.open(CompanionSetup.builder(model));
+    Reranker reranker =
+        rerankers.open(
+            CompanionSetup.builder(model)
+                .quantization(
+                    options
+                        .choice("--quantization", Quantization.class)
+                        .orElse(Quantization.NONE)));
     Ranking ranking;
     try {
       ranking = reranker.rank(dialog, candidates);

@@ -1,6 +1,7 @@
 package dev.reranker.examples;
 
 import dev.reranker.Reranker;
+import dev.reranker.model.Quantization;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
  * [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N] [--drain-timeout-ms N]
- * [--no-evidence]}: runs {@link RerankServer} on 127.0.0.1 until SIGTERM or SIGINT (Ctrl-C) or, in
- * tests, until the calling thread is interrupted; then drains (answers every accepted request, up
- * to the drain timeout), frees the model and returns 0.
+ * [--no-evidence] [--quantization none|int8]}: runs {@link RerankServer} on 127.0.0.1 until SIGTERM
+ * or SIGINT (Ctrl-C) or, in tests, until the calling thread is interrupted; then drains (answers
+ * every accepted request, up to the drain timeout), frees the model and returns 0.
  */
 final class ServeCommand {
   private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
@@ -37,7 +38,8 @@ final class ServeCommand {
                 "--max-queued-pairs",
                 "--idle-timeout-ms",
                 "--max-connections",
-                "--drain-timeout-ms"),
+                "--drain-timeout-ms",
+                "--quantization"),
             Set.of("--no-evidence"));
     ArgParser.Parsed options = parser.parse(args);
     int port = options.integer("--port", 0, 65_535, RerankServer.Builder.DEFAULT_PORT);
@@ -77,7 +79,11 @@ final class ServeCommand {
                 .batchSize(batchSize)
                 .maxBatchDelay(Duration.ofMillis(delayMs))
                 .maxQueuedPairs(maxQueuedPairs)
-                .evidence(!options.has("--no-evidence")));
+                .evidence(!options.has("--no-evidence"))
+                .quantization(
+                    options
+                        .choice("--quantization", Quantization.class)
+                        .orElse(Quantization.NONE)));
     RerankServer server;
     try {
       server =

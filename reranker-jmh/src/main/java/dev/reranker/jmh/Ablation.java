@@ -1,6 +1,7 @@
 package dev.reranker.jmh;
 
 import dev.reranker.Reranker;
+import dev.reranker.model.Quantization;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -25,6 +26,8 @@ import java.util.Locale;
  *       lengthGroupingWindow 4</td><td>160 (refactoring)</td></tr>
  *   <tr><td>{@code two-workers}</td><td>workersPerDevice 2: two batches at once on the CPU,
  *       sharing one model</td><td>(not in the talk)</td></tr>
+ *   <tr><td>{@code int8}</td><td>quantization(INT8): dynamic int8 Linear layers</td>
+ *       <td>(not in the talk)</td></tr>
  * </table>
  *
  * <p>Two rows change nothing on this build's CPU, which is why {@code run.sh full} skips them (the
@@ -49,7 +52,8 @@ public enum Ablation {
   BATCH32,
   FAST_ENCODER,
   DYNAMIC_PADDING_GROUPING,
-  TWO_WORKERS;
+  TWO_WORKERS,
+  INT8;
 
   /** The DJL system property the {@code graph-opt} row sets. */
   public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
@@ -91,7 +95,8 @@ public enum Ablation {
         .fastTokenizer(atLeast(FAST_ENCODER))
         .batchSize(atLeast(BATCH32) ? 32 : 1)
         .maxBatchDelay(atLeast(BATCH32) ? Duration.ofMillis(5) : Duration.ZERO)
-        .workersPerDevice(atLeast(TWO_WORKERS) ? 2 : 1);
+        .workersPerDevice(atLeast(TWO_WORKERS) ? 2 : 1)
+        .quantization(atLeast(INT8) ? Quantization.INT8 : Quantization.NONE);
   }
 
   /** Whether this row comes at or after {@code row}: each row keeps the levers above it. */

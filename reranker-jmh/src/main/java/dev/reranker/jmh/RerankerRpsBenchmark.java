@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code rank}: one shared {@link Reranker}, the {@link Ablation} row as parameter {@code
  *       config};
  *   <li>{@code onnxRuntime}: ONNX Runtime Java on the same ONNX file ({@link OnnxRuntimePeer});
+ *       {@code onnxRuntimeInt8}: on the int8 ONNX file of the {@code -q} artifact, the peer of the
+ *       {@code int8} row;
  *   <li>{@code djlDirect}: the same native model called per request without the queue ({@link
  *       DjlDirect}), a baseline like resilience4j's direct supplier.
  * </ul>
@@ -71,7 +73,8 @@ public class RerankerRpsBenchmark {
       "batch32",
       "fast-encoder",
       "dynamic-padding-grouping",
-      "two-workers"
+      "two-workers",
+      "int8"
     })
     public String config;
 
@@ -101,6 +104,25 @@ public class RerankerRpsBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
       peer = new OnnxRuntimePeer();
+      Load.ready();
+    }
+
+    /** Frees the session. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      peer.close();
+    }
+  }
+
+  /** One ONNX Runtime session of the int8 ONNX file, shared by all threads. */
+  @State(Scope.Benchmark)
+  public static class OrtInt8 {
+    OnnxRuntimePeer peer;
+
+    /** Loads the ONNX file once per fork. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      peer = new OnnxRuntimePeer(OnnxRuntimePeer.QUANTIZED_ONNX_RESOURCE);
       Load.ready();
     }
 
@@ -142,6 +164,14 @@ public class RerankerRpsBenchmark {
   /** ONNX Runtime: one session call per request. */
   @Benchmark
   public float[] onnxRuntime(Ort ort, Requests requests, Client client) throws Exception {
+    float[] scores = ort.peer.score(client.next(requests.all));
+    Load.requestDone();
+    return scores;
+  }
+
+  /** ONNX Runtime on the int8 ONNX file: one session call per request. */
+  @Benchmark
+  public float[] onnxRuntimeInt8(OrtInt8 ort, Requests requests, Client client) throws Exception {
     float[] scores = ort.peer.score(client.next(requests.all));
     Load.requestDone();
     return scores;

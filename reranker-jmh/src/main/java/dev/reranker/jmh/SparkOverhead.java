@@ -193,7 +193,7 @@ public final class SparkOverhead {
   }
 
   /** This process's resident set (VmRSS), in MB; 0 where /proc is missing. */
-  private static long residentMegabytes() {
+  static long residentMegabytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {

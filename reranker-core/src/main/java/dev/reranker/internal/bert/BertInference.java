@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *       call per forward instead of about 100, PyTorch's fused {@code
  *       scaled_dot_product_attention}, and on CPU in float32 oneDNN products on weights prepacked
  *       once, GELU fused into the intermediate one. If libtorch cannot compile the module, the
- *       forward warns and runs without this lever.
+ *       forward warns and runs without this lever. Asked for int8 ({@code Quantization.INT8}), it
+ *       first tries the variant whose Linear layers are dynamic int8 products ({@link
+ *       ForwardPath#SCRIPTED_INT8}), checked against the reference with a bound that fits 8-bit
+ *       activations.
  * </ul>
  *
  * <p>With no lever the forward is {@link BertBlock#forward} itself (the "before" row of the
@@ -76,6 +79,11 @@ public final class BertInference implements AutoCloseable {
    * not compile) gives way to the next. The last, {@link #EAGER}, is the reference itself.
    */
   public enum ForwardPath {
+    /**
+     * One TorchScript call; dynamic int8 products ({@code quantized::linear_dynamic}, fbgemm) on
+     * weights quantized per output channel at load (CPU, float32, only when asked for).
+     */
+    SCRIPTED_INT8("scripted, int8"),
     /** One TorchScript call; oneDNN products on prepacked weights (CPU, float32). */
     SCRIPTED_ONEDNN("scripted, oneDNN"),
     /** One TorchScript call; {@code torch.linear} products. */
@@ -201,13 +209,32 @@ public final class BertInference implements AutoCloseable {
    * @param verify whether to check each faster path against the reference at construction
    */
   public BertInference(BertBlock block, Set<Lever> levers, NDManager parent, boolean verify) {
-    this(block, levers, parent, List.of(true, false), verify, Set.of());
+    this(block, levers, parent, List.of(true, false), verify, Set.of(), Set.of());
+  }
+
+  /**
+   * As {@link #BertInference(BertBlock, Set, NDManager, boolean)}, with the Linear layers of every
+   * encoder layer run as dynamic int8 products when {@code int8} is set (CPU, float32, {@link
+   * Lever#SCRIPTED}; else, or where libtorch cannot run them, the float32 forward, with one log
+   * line saying why).
+   */
+  public BertInference(
+      BertBlock block, Set<Lever> levers, NDManager parent, boolean verify, boolean int8) {
+    this(
+        block,
+        levers,
+        parent,
+        List.of(true, false),
+        verify,
+        int8 ? INT8_LAYERS : Set.of(),
+        Set.of());
   }
 
   /**
    * As {@link #BertInference(BertBlock, Set, NDManager, boolean)}, trying the scripted layers'
    * oneDNN and plain-{@code linear} variants in the given order ({@code true}: oneDNN, CPU float32
-   * only). Tests pass {@code sabotaged} paths: those compile with a wrong attention scale, so they
+   * only), after the int8 variant with the {@code int8} Linear layers quantized if that is not
+   * empty. Tests pass {@code sabotaged} paths: those compile with a wrong attention scale, so they
    * compute wrong results, as a faulty kernel would.
    */
   BertInference(
@@ -216,6 +243,7 @@ public final class BertInference implements AutoCloseable {
       NDManager parent,
       List<Boolean> oneDnnTries,
       boolean verify,
+      Set<ScriptedLayers.LinearKind> int8,
       Set<ForwardPath> sabotaged) {
     this.block = block;
     this.config = block.config();
@@ -276,13 +304,13 @@ public final class BertInference implements AutoCloseable {
       poolerBias = block.hasPooler() ? p.apply("pooler.dense.bias") : null;
       classifierWeight = config.hasClassifier() ? p.apply("classifier.weight") : null;
       classifierBias = config.hasClassifier() ? p.apply("classifier.bias") : null;
-      Chosen chosen = choose(pre ? 1 : scale, oneDnnTries, verify, sabotaged);
+      Chosen chosen = choose(pre ? 1 : scale, oneDnnTries, verify, int8, sabotaged);
       scripted = chosen.scripted;
       path = chosen.verification.path();
       verification = chosen.verification;
       this.levers =
           switch (path) {
-            case SCRIPTED_ONEDNN, SCRIPTED_LINEAR -> requested;
+            case SCRIPTED_INT8, SCRIPTED_ONEDNN, SCRIPTED_LINEAR -> requested;
             case OPERATORS ->
                 requested.stream()
                     .filter(l -> l != Lever.SCRIPTED)
@@ -304,7 +332,11 @@ public final class BertInference implements AutoCloseable {
    * was dropped because it disagreed, or if no scripted variant compiled.
    */
   private Chosen choose(
-      double scale, List<Boolean> oneDnnTries, boolean verify, Set<ForwardPath> sabotaged) {
+      double scale,
+      List<Boolean> oneDnnTries,
+      boolean verify,
+      Set<ScriptedLayers.LinearKind> int8,
+      Set<ForwardPath> sabotaged) {
     Map<ForwardPath, String> rejected = new java.util.LinkedHashMap<>();
     List<TokenBatch> probes = verify && !requested.isEmpty() ? probeBatches(config) : List.of();
     List<float[]> reference = new ArrayList<>();
@@ -342,6 +374,40 @@ public final class BertInference implements AutoCloseable {
       boolean cpuFloat32 =
           manager.getDevice().getDeviceType().equals(Device.Type.CPU)
               && dataType == DataType.FLOAT32;
+      if (!int8.isEmpty() && !cpuFloat32) {
+        LOG.info(
+            "int8 Linear layers run on CPU float32 models only; keeping {} on {}",
+            dataType.toString().toLowerCase(java.util.Locale.ROOT),
+            manager.getDevice());
+      } else if (!int8.isEmpty()) {
+        ForwardPath candidate = ForwardPath.SCRIPTED_INT8;
+        ScriptedLayers quantized = null;
+        try {
+          quantized =
+              new ScriptedLayers(
+                  config,
+                  sabotaged.contains(candidate) ? 2 * scale : scale,
+                  weights,
+                  manager,
+                  oneDnnTries.contains(true),
+                  int8);
+        } catch (EngineException e) {
+          rejected.put(candidate, "does not compile");
+          LOG.info(
+              "libtorch cannot run int8 Linear layers here; keeping float32: {}",
+              String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (quantized != null) {
+          double diff = verify ? maxDiff(probes, reference, candidate, quantized) : 0;
+          if (diff > INT8_TOLERANCE * tolerance / FLOAT32_TOLERANCE) {
+            rejected.put(candidate, String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
+            quantized.close();
+          } else {
+            closeCopiedLinears(quantized);
+            return chosen(quantized, candidate, verify, diff, rejected);
+          }
+        }
+      }
       EngineException failure = null;
       boolean compiled = false;
       for (boolean oneDnn : oneDnnTries) {
@@ -370,16 +436,7 @@ public final class BertInference implements AutoCloseable {
           layersScript.close();
           continue;
         }
-        if (oneDnn) {
-          // The module holds its own prepacked copies: free these.
-          for (LayerWeights l : layers) {
-            for (Linear linear :
-                List.of(l.qkv().get(0), l.attentionOut(), l.intermediate(), l.output())) {
-              linear.weight().close();
-              linear.storage().close();
-            }
-          }
-        }
+        closeCopiedLinears(layersScript);
         return chosen(layersScript, candidate, verify, diff, rejected);
       }
       if (!compiled) {
@@ -391,6 +448,9 @@ public final class BertInference implements AutoCloseable {
                 : String.valueOf(failure.getMessage()).lines().findFirst().orElse(""));
       }
     }
+    if (!int8.isEmpty() && !requested.contains(Lever.SCRIPTED)) {
+      LOG.info("int8 Linear layers need the SCRIPTED lever; keeping float32 ({})", requested);
+    }
     if (!requested.isEmpty()) {
       double diff = verify ? maxDiff(probes, reference, ForwardPath.OPERATORS, null) : 0;
       if (diff <= tolerance) {
@@ -400,6 +460,25 @@ public final class BertInference implements AutoCloseable {
           ForwardPath.OPERATORS, String.format(java.util.Locale.ROOT, "max |diff| %.2g", diff));
     }
     return chosen(null, ForwardPath.EAGER, false, 0, rejected);
+  }
+
+  /** Frees the Linear weights {@code s} holds its own prepacked or quantized copies of. */
+  private void closeCopiedLinears(ScriptedLayers s) {
+    for (LayerWeights l : layers) {
+      Map<ScriptedLayers.LinearKind, Linear> linears =
+          Map.of(
+              ScriptedLayers.LinearKind.QKV, l.qkv().get(0),
+              ScriptedLayers.LinearKind.ATTENTION_OUT, l.attentionOut(),
+              ScriptedLayers.LinearKind.INTERMEDIATE, l.intermediate(),
+              ScriptedLayers.LinearKind.OUTPUT, l.output());
+      linears.forEach(
+          (kind, linear) -> {
+            if (s.oneDnn() || s.int8().contains(kind)) {
+              linear.weight().close();
+              linear.storage().close();
+            }
+          });
+    }
   }
 
   private Chosen chosen(
@@ -478,8 +557,22 @@ public final class BertInference implements AutoCloseable {
     for (float v : reference) {
       scale = Math.max(scale, Math.abs(v));
     }
-    return (dataType == DataType.FLOAT32 ? 1e-4 : 3e-2) * scale;
+    return (dataType == DataType.FLOAT32 ? FLOAT32_TOLERANCE : 3e-2) * scale;
   }
+
+  private static final double FLOAT32_TOLERANCE = 1e-4;
+
+  /**
+   * The int8 forward's tolerance, in the same units: its hidden states differ from float32's by
+   * about 8% of their largest value on the probe batches (0.78 on MiniLM, whose largest is about
+   * 10: 8-bit activations over that range), a kernel computing the wrong function by far more (the
+   * sabotaged script of the tests: more than 20%).
+   */
+  private static final double INT8_TOLERANCE = 0.15;
+
+  /** The Linear layers the int8 forward quantizes. */
+  static final Set<ScriptedLayers.LinearKind> INT8_LAYERS =
+      Set.copyOf(EnumSet.allOf(ScriptedLayers.LinearKind.class));
 
   /**
    * Two probe batches for the load-time check, with ids drawn from the vocabulary by a fixed seed:

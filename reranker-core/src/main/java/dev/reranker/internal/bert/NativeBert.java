@@ -21,6 +21,7 @@ import dev.reranker.model.EncoderModel;
 import dev.reranker.model.EvidenceBlend;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.ModelLoadException;
+import dev.reranker.model.Quantization;
 import dev.reranker.model.TokenBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ public final class NativeBert implements EncoderModel {
   private @Nullable EvidenceBlend evidence; // read from config.json; never saved (see evidence())
   private Set<BertInference.Lever> levers = BertInference.Lever.ALL;
   private boolean verifyForward = true;
+  private Quantization quantization = Quantization.NONE;
   private @Nullable BertInference inference;
 
   private NativeBert(Model model, BertBlock block, String tokenizerJson) {
@@ -100,6 +102,41 @@ public final class NativeBert implements EncoderModel {
     copy.calibration = calibration;
     copy.evidence = evidence;
     return copy;
+  }
+
+  /**
+   * Returns a copy made of this model's embeddings, its first {@code layers} encoder layers and its
+   * heads, on the same device and in the same precision: the talk's "fewer layers" for a cheaper
+   * forward, to be fine-tuned before use. The copy has no calibration and no evidence blend (both
+   * were fitted to all layers' outputs). This model stays open.
+   *
+   * @throws IllegalArgumentException if {@code layers} is not in [1, this model's layers]
+   */
+  public NativeBert firstLayers(int layers) {
+    BertConfig config = block.config();
+    com.google.common.base.Preconditions.checkArgument(
+        layers >= 1 && layers <= config.numLayers(),
+        "layers must be in [1, %s] for this model, but was %s",
+        config.numLayers(),
+        layers);
+    Map<String, HostTensor> kept = new LinkedHashMap<>();
+    weights()
+        .forEach(
+            (name, tensor) -> {
+              String prefix = "encoder.layer.";
+              if (!name.startsWith(prefix)
+                  || Integer.parseInt(
+                          name.substring(prefix.length(), name.indexOf('.', prefix.length())))
+                      < layers) {
+                kept.put(name, tensor);
+              }
+            });
+    return create(
+        new BertBlock(config.withLayers(layers), block.hasPooler()),
+        kept,
+        tokenizerJson,
+        model.getNDManager().getDevice(),
+        dataType());
   }
 
   /** Returns the data type the parameters are stored as. */
@@ -374,6 +411,21 @@ public final class NativeBert implements EncoderModel {
   }
 
   /**
+   * Chooses how the Linear layers compute ({@link Quantization#NONE} by default). Takes effect when
+   * the forward is next built; {@link #prepare} says which forward runs. Call while no forward
+   * runs.
+   */
+  public synchronized void quantization(Quantization quantization) {
+    this.quantization = java.util.Objects.requireNonNull(quantization, "quantization");
+    weightsChanged();
+  }
+
+  /** Returns the quantization asked for (the forward may run float32 where it cannot apply). */
+  public synchronized Quantization quantization() {
+    return quantization;
+  }
+
+  /**
    * Builds the inference forward now if it is not built yet (runs its load-time check) and returns
    * which path it runs.
    */
@@ -397,7 +449,13 @@ public final class NativeBert implements EncoderModel {
 
   synchronized BertInference inference() {
     if (inference == null) {
-      inference = new BertInference(block, levers, model.getNDManager(), verifyForward);
+      inference =
+          new BertInference(
+              block,
+              levers,
+              model.getNDManager(),
+              verifyForward,
+              quantization == Quantization.INT8);
     }
     return inference;
   }

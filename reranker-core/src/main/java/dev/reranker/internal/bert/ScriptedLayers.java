@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,10 @@ final class ScriptedLayers implements AutoCloseable {
 
   private static final String NAME = "bert_layers";
 
+  /** The TorchScript type of a Linear's weights prepacked for {@code quantized::linear_dynamic}. */
+  private static final String PACKED_PARAMS =
+      "__torch__.torch.classes.quantized.LinearPackedParamsBase";
+
   /**
    * Applies DJL's {@value DjlRuntime#GRAPH_OPTIMIZER} to the calling thread (libtorch keeps the
    * setting per thread), as {@code PtSymbolBlock.forward} does: {@link IValueUtils#forward}
@@ -55,6 +60,7 @@ final class ScriptedLayers implements AutoCloseable {
   private final PtSymbolBlock module;
   private final IValue weights;
   private final boolean oneDnn;
+  private final Set<LinearKind> int8;
 
   /**
    * Compiles the module and binds the weights.
@@ -70,6 +76,20 @@ final class ScriptedLayers implements AutoCloseable {
    */
   ScriptedLayers(
       BertConfig config, double scale, List<NDArray> weights, NDManager manager, boolean oneDnn) {
+    this(config, scale, weights, manager, oneDnn, Set.of());
+  }
+
+  /**
+   * As {@link #ScriptedLayers(BertConfig, double, List, NDManager, boolean)}, with the {@code int8}
+   * Linear layers run as dynamic int8 products (x86 CPUs with fbgemm's kernels: AVX2 or newer).
+   */
+  ScriptedLayers(
+      BertConfig config,
+      double scale,
+      List<NDArray> weights,
+      NDManager manager,
+      boolean oneDnn,
+      Set<LinearKind> int8) {
     if (weights.size() != 5 + PER_LAYER * config.numLayers()) {
       throw new IllegalArgumentException(
           "expected " + (5 + PER_LAYER * config.numLayers()) + " weights, got " + weights.size());
@@ -78,7 +98,7 @@ final class ScriptedLayers implements AutoCloseable {
     for (int i = 0; i < list.length; i++) {
       list[i] = (PtNDArray) weights.get(i);
     }
-    PtSymbolBlock loaded = load(source(config, scale, oneDnn), manager);
+    PtSymbolBlock loaded = load(source(config, scale, oneDnn, int8), manager);
     try (IValue plain = IValue.listFrom(list)) {
       applyGraphOptimizer();
       this.weights = IValueUtils.runMethod(loaded, "prepack", plain);
@@ -88,6 +108,7 @@ final class ScriptedLayers implements AutoCloseable {
     }
     this.module = loaded;
     this.oneDnn = oneDnn;
+    this.int8 = Set.copyOf(int8);
   }
 
   private static PtSymbolBlock load(String source, NDManager manager) {
@@ -102,6 +123,11 @@ final class ScriptedLayers implements AutoCloseable {
   /** Whether the Linear layers run as oneDNN products on prepacked weights (CPU, float32). */
   boolean oneDnn() {
     return oneDnn;
+  }
+
+  /** The Linear layers that run as dynamic int8 products. */
+  Set<LinearKind> int8() {
+    return int8;
   }
 
   /**
@@ -158,16 +184,101 @@ final class ScriptedLayers implements AutoCloseable {
     return v;
   }
 
-  /** The TorchScript source of the module for {@code config}. */
+  /**
+   * The four Linear layers of a BERT layer, by their weight's offset in the layer's slice of {@link
+   * #weights} (the bias follows the weight).
+   */
+  enum LinearKind {
+    QKV(0),
+    ATTENTION_OUT(2),
+    INTERMEDIATE(6),
+    OUTPUT(8);
+
+    final int offset;
+
+    LinearKind(int offset) {
+      this.offset = offset;
+    }
+  }
+
+  /** The TorchScript source of the module for {@code config}, without int8 Linear layers. */
   static String source(BertConfig config, double scale, boolean oneDnn) {
+    return source(config, scale, oneDnn, Set.of());
+  }
+
+  /**
+   * The TorchScript source of the module for {@code config}.
+   *
+   * @param int8 the Linear layers that run as dynamic int8 products ({@code
+   *     quantized::linear_dynamic}: weights quantized per output channel once, in {@code prepack};
+   *     activations per call); the others run as {@code oneDnn} says
+   */
+  static String source(BertConfig config, double scale, boolean oneDnn, Set<LinearKind> int8) {
     int h = config.hiddenSize();
     String eps = Double.toString(config.layerNormEps());
-    String linear = oneDnn ? "ops.mkldnn._linear_pointwise" : "torch.linear";
-    String noActivation = oneDnn ? ", \"none\", [], \"\"" : "";
-    String gelu =
-        oneDnn
-            ? "ops.mkldnn._linear_pointwise(x, w[o + 6], w[o + 7], \"gelu\", [], \"none\")"
-            : "torch.gelu(torch.linear(x, w[o + 6], w[o + 7]))";
+    java.util.Map<LinearKind, String> product = new java.util.EnumMap<>(LinearKind.class);
+    java.util.Map<LinearKind, Integer> packedIndex = new java.util.EnumMap<>(LinearKind.class);
+    for (LinearKind kind : LinearKind.values()) {
+      if (int8.contains(kind)) {
+        packedIndex.put(kind, packedIndex.size());
+      }
+    }
+    for (LinearKind kind : LinearKind.values()) {
+      String input =
+          switch (kind) {
+            case ATTENTION_OUT -> "c";
+            case OUTPUT -> "i";
+            default -> "x";
+          };
+      String w = "w[o + " + kind.offset + "]";
+      String b = "w[o + " + (kind.offset + 1) + "]";
+      boolean gelu = kind == LinearKind.INTERMEDIATE;
+      String expression;
+      if (int8.contains(kind)) {
+        expression =
+            String.format(
+                Locale.ROOT,
+                "ops.quantized.linear_dynamic(%s, q[%d * l + %d], False)",
+                input,
+                int8.size(),
+                packedIndex.get(kind));
+        // In place: a fresh [tokens, intermediate] output per call costs more in page faults than
+        // GELU itself (37 ms of a 245 ms 32x80 forward, against 7 ms in place).
+        expression = gelu ? "torch.gelu_(" + expression + ")" : expression;
+      } else if (oneDnn) {
+        expression =
+            String.format(
+                Locale.ROOT,
+                "ops.mkldnn._linear_pointwise(%s, %s, %s, %s)",
+                input,
+                w,
+                b,
+                gelu ? "\"gelu\", [], \"none\"" : "\"none\", [], \"\"");
+      } else {
+        expression = "torch.linear(" + input + ", " + w + ", " + b + ")";
+        expression = gelu ? "torch.gelu(" + expression + ")" : expression;
+      }
+      if (kind == LinearKind.ATTENTION_OUT || kind == LinearKind.OUTPUT) {
+        // The residual: onto the int8 product's own fresh output, in place (as above).
+        expression =
+            int8.contains(kind)
+                ? "(" + expression + ").add_(x)"
+                : "torch.add(" + expression + ", x)";
+      }
+      product.put(kind, expression);
+    }
+    StringBuilder quantized = new StringBuilder("False");
+    for (LinearKind kind : int8) {
+      quantized.append(" or k == ").append(kind.offset);
+    }
+    StringBuilder reordered = new StringBuilder("False");
+    if (oneDnn) {
+      for (LinearKind kind : LinearKind.values()) {
+        if (!int8.contains(kind)) {
+          reordered.append(" or k == ").append(kind.offset);
+        }
+      }
+    }
     return String.format(
         Locale.ROOT,
         """
@@ -178,13 +289,14 @@ final class ScriptedLayers implements AutoCloseable {
           _is_full_backward_hook : Optional[bool]
           def forward(self: __torch__.%1$s, ids: Tensor, types: Tensor, positions: Tensor,
               unpacks: List[Tensor], masks: List[Tensor], sizes: List[int], pack: Tensor,
-              packed: bool, w: List[Tensor]) -> Tensor:
+              packed: bool, prepacked: Tuple[List[Tensor], List[%9$s]]) -> Tensor:
+            w, q = prepacked
             x = torch.add(torch.add(torch.embedding(w[0], ids), torch.embedding(w[1], positions)),
                 torch.embedding(w[2], types))
             x = torch.layer_norm(x, [%2$d], w[3], w[4], %3$s)
             for l in range(%4$d):
               o = 5 + %7$d * l
-              qkv = %9$s(x, w[o], w[o + 1]%10$s)
+              qkv = %10$s
               parts = annotate(List[Tensor], [])
               for g in range(len(unpacks)):
                 rows = sizes[3 * g]
@@ -205,21 +317,27 @@ final class ScriptedLayers implements AutoCloseable {
                 c = torch.cat(parts)
               if packed:
                 c = torch.embedding(c, pack)
-              x = torch.layer_norm(torch.add(%9$s(c, w[o + 2], w[o + 3]%10$s), x), [%2$d],
-                  w[o + 4], w[o + 5], %3$s)
-              i = %11$s
-              x = torch.layer_norm(torch.add(%9$s(i, w[o + 8], w[o + 9]%10$s), x), [%2$d],
-                  w[o + 10], w[o + 11], %3$s)
+              x = torch.layer_norm(%11$s, [%2$d], w[o + 4], w[o + 5], %3$s)
+              i = %12$s
+              x = torch.layer_norm(%13$s, [%2$d], w[o + 10], w[o + 11], %3$s)
             return x
-          def prepack(self: __torch__.%1$s, w: List[Tensor]) -> List[Tensor]:
+          def prepack(self: __torch__.%1$s, w: List[Tensor]) -> Tuple[List[Tensor], List[%9$s]]:
             packed = annotate(List[Tensor], [])
+            q = annotate(List[%9$s], [])
             for j in range(len(w)):
               k = (j - 5) %% %7$d
-              if %12$s and j >= 5 and (k == 0 or k == 2 or k == 6 or k == 8):
+              if j >= 5 and (%14$s):
+                weight = w[j].contiguous()
+                scales = torch.clamp(torch.amax(torch.abs(weight), [1]) / 127., 1e-12)
+                zeros = torch.zeros([weight.size(0)], dtype=4)
+                q.append(ops.quantized.linear_prepack(
+                    torch.quantize_per_channel(weight, scales, zeros, 0, 12), w[j + 1]))
+                packed.append(torch.empty([0]))
+              elif j >= 5 and (%15$s):
                 packed.append(ops.mkldnn._reorder_linear_weight(w[j].contiguous(), None))
               else:
                 packed.append(w[j])
-            return packed
+            return (packed, q)
         """,
         NAME,
         h,
@@ -229,10 +347,13 @@ final class ScriptedLayers implements AutoCloseable {
         config.headSize(),
         PER_LAYER,
         Double.toString(scale),
-        linear,
-        noActivation,
-        gelu,
-        oneDnn ? "True" : "False");
+        PACKED_PARAMS,
+        product.get(LinearKind.QKV),
+        product.get(LinearKind.ATTENTION_OUT),
+        product.get(LinearKind.INTERMEDIATE),
+        product.get(LinearKind.OUTPUT),
+        quantized,
+        reordered);
   }
 
   /** The module as {@code torch.jit.save} lays it out: the object's pickle, code, constants. */

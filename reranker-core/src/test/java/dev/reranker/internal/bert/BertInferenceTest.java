@@ -136,6 +136,7 @@ class BertInferenceTest {
                 bert.djlModel().getNDManager(),
                 List.of(false),
                 true,
+                Set.of(),
                 Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(plain.scriptedOneDnn()).isFalse();
@@ -165,6 +166,7 @@ class BertInferenceTest {
                 bert.djlModel().getNDManager(),
                 List.of(),
                 true,
+                Set.of(),
                 Set.of());
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(fallback.levers()).doesNotContain(Lever.SCRIPTED).contains(Lever.PACKED);
@@ -216,6 +218,7 @@ class BertInferenceTest {
                 bert.djlModel().getNDManager(),
                 List.of(true, false),
                 true,
+                Set.of(),
                 Set.of(sabotaged));
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       BertInference.Verification v = checked.verification();
@@ -241,6 +244,7 @@ class BertInferenceTest {
                 bert.djlModel().getNDManager(),
                 List.of(true, false),
                 false,
+                Set.of(),
                 Set.of(BertInference.ForwardPath.SCRIPTED_ONEDNN));
         ai.djl.ndarray.NDManager m = bert.djlModel().getNDManager().newSubManager()) {
       assertThat(unchecked.verification().path())

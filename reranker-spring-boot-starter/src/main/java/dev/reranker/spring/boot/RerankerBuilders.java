@@ -47,6 +47,7 @@ final class RerankerBuilders {
     set("reranker.max-queued-pairs", properties.maxQueuedPairs(), builder::maxQueuedPairs);
     set("reranker.workers-per-device", properties.workersPerDevice(), builder::workersPerDevice);
     builder.evidence(properties.evidence());
+    builder.quantization(properties.quantization());
     Duration timeout = properties.timeout();
     if (timeout != null) {
       set("reranker.timeout", timeout, builder::timeout);

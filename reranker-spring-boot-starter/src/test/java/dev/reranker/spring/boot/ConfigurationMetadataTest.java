@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.reranker.Reranker;
+import dev.reranker.model.Quantization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ class ConfigurationMetadataTest {
             entry("reranker.timeout", null),
             entry("reranker.workers-per-device", 1),
             entry("reranker.evidence", true),
+            entry("reranker.quantization", "none"),
             entry("reranker.heuristics.defaults", true),
             entry("reranker.heuristics.blocklist-file", null),
             entry("reranker.heuristics.source-preferences", null));
@@ -71,6 +73,7 @@ class ConfigurationMetadataTest {
     assertThat(p.timeout()).isNull();
     assertThat(p.workersPerDevice()).isEqualTo(1);
     assertThat(p.evidence()).isTrue();
+    assertThat(p.quantization()).isEqualTo(Quantization.NONE);
     assertThat(p.heuristics().defaults()).isTrue();
     assertThat(p.heuristics().blocklistFile()).isNull();
     assertThat(p.heuristics().sourcePreferences()).isEmpty();

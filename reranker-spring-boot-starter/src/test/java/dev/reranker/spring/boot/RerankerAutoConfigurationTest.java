@@ -78,6 +78,7 @@ class RerankerAutoConfigurationTest {
             "reranker.timeout=30s",
             "reranker.workers-per-device=2",
             "reranker.evidence=false",
+            "reranker.quantization=int8",
             "reranker.heuristics.defaults=false",
             "reranker.heuristics.blocklist-file=classpath:test-blocklist.txt",
             "reranker.heuristics.source-preferences.retrieval=0.5")
@@ -89,8 +90,9 @@ class RerankerAutoConfigurationTest {
                   .startsWith(
                       "Reranker{model=RerankerModel.bundled(), maxSeqLen=64, maxReplyTokens=16,"
                           + " batchSize=8, maxBatchDelay=PT0.002S, maxQueuedPairs=500,"
-                          + " evidence=false, workersPerDevice=2, timeout=PT30S, heuristics=2,"
-                          + " running=");
+                          + " quantization=INT8, evidence=false, workersPerDevice=2,"
+                          + " timeout=PT30S, heuristics=2, running=")
+                  .contains("forward=scripted, int8");
 
               Candidate blocked = Candidate.generative("Darn, exams again.");
               Candidate blank = Candidate.generative(" ");
