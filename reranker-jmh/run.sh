@@ -4,6 +4,7 @@
 #   bash reranker-jmh/run.sh short   # what CI runs: every benchmark once, a smoke check (~3-4 min)
 #   bash reranker-jmh/run.sh full    # the numbers in results/latest.md (24 min on 2 shared cores)
 #   bash reranker-jmh/run.sh spark   # Spark's overhead: results/spark-overhead.md (~4 min)
+#   bash reranker-jmh/run.sh int8    # the int8 rows and their neighbours: results/int8.md (~15 min)
 #   bash reranker-jmh/run.sh memory  # resident memory of the bundled model, float32 vs int8 (~1 min)
 #
 # Extra arguments go to JMH, e.g. `run.sh full -p config=graph-opt` measures a row full skips.
@@ -61,6 +62,14 @@ case "$mode" in
       -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
       -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request)
     ;;
+  int8)
+    name=int8
+    readme=
+    # The int8 rows and their neighbours only (float32, ONNX Runtime on both ONNX files), with the
+    # annotations' forks and iterations, and the sgemm yardstick: results/int8.md (about 15 min).
+    args=(-p engine=scripted,int8,onnxruntime,onnxruntime-q -p config=two-workers,int8
+      'ForwardBenchmark|RerankerRpsBenchmark|SgemmBenchmark')
+    ;;
   full)
     name=latest
     readme=reranker-jmh/README.md # its copy of the latest table is regenerated too
@@ -70,7 +79,7 @@ case "$mode" in
       -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers,int8)
     ;;
   *)
-    echo "usage: $0 [short|full] [JMH options...] | $0 spark [pairs rounds tasks] | $0 memory" >&2
+    echo "usage: $0 [short|full|int8] [JMH options...] | $0 spark [pairs rounds tasks] | $0 memory" >&2
     exit 2
     ;;
 esac

@@ -628,7 +628,10 @@ public final class Report {
     if (!speedUps.isEmpty()) {
       md.append("\n`int8` against `scripted` (float32), pairs/s: ")
           .append(String.join(", ", speedUps))
-          .append(". The `int8` row's ratio in brackets is against the int8 ONNX file.\n");
+          .append(
+              ". The `int8` row's ratio in brackets is against the int8 ONNX file; its GFLOP/s"
+                  + " columns count the same operations as float32's, so int8 products can pass"
+                  + " the float32 sgemm yardstick.\n");
     }
     md.append(
         String.format(

@@ -31,8 +31,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The module is written here, not traced: its source ({@link #source}) is TorchScript text,
  * packed with a minimal pickle of the module object into the zip layout {@code torch.jit.save}
- * writes, and compiled by libtorch when loaded. It holds no tensors: the weights go in as one
- * {@code List[Tensor]} built once. Thread-safe: a call only reads the module and the weights.
+ * writes, and compiled by libtorch when loaded. It holds no tensors: its {@code prepack} method
+ * turns the weights, once, into a {@code List[Tensor]} (oneDNN-reordered where oneDNN runs) and a
+ * list of fbgemm's packed int8 Linear weights (empty unless int8 runs), which every call takes as
+ * one argument. Thread-safe: a call only reads the module and the weights.
  */
 final class ScriptedLayers implements AutoCloseable {
   /** Weights per layer in {@link #weights}: qkv (w, b), out (w, b), norm, ffn in, ffn out, norm. */
