@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.reranker.internal.DjlRuntime;
+import dev.reranker.internal.NativeMemoryTrimmer;
 import dev.reranker.internal.batching.BatchingQueue;
 import dev.reranker.internal.bert.BertInference;
 import dev.reranker.internal.bert.NativeBert;
@@ -82,6 +83,7 @@ public final class Reranker implements AutoCloseable {
   private final String description;
   private final String loadedDescription;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final NativeMemoryTrimmer.@Nullable Registration trimming;
 
   private Reranker(Builder b) {
     DjlRuntime.ensureOffline();
@@ -182,6 +184,12 @@ public final class Reranker implements AutoCloseable {
     }
     this.models = List.copyOf(loaded);
     this.ownedModels = List.copyOf(owned);
+    // Only a reranker that runs a model allocates libtorch's tensors: a custom scorer's memory is
+    // its own business.
+    this.trimming =
+        loaded.isEmpty() || b.nativeMemoryTrim.isZero()
+            ? null
+            : NativeMemoryTrimmer.shared().register(b.nativeMemoryTrim);
     this.encoder = pairEncoder;
     this.evidenceFeatures = List.copyOf(features);
     this.loadedDescription =
@@ -508,6 +516,9 @@ public final class Reranker implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      if (trimming != null) {
+        trimming.close();
+      }
       queue.close();
       if (queue.scorersStopped()) {
         ownedModels.forEach(EncoderModel::close);
@@ -546,6 +557,7 @@ public final class Reranker implements AutoCloseable {
     public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(5);
     public static final int DEFAULT_MAX_QUEUED_PAIRS = 10_000;
     public static final int DEFAULT_GROUP_WINDOW_BATCHES = 4;
+    public static final Duration DEFAULT_NATIVE_MEMORY_TRIM = Duration.ofSeconds(2);
 
     private @Nullable RerankerModel model;
     private @Nullable EncoderModel loadedModel;
@@ -560,6 +572,7 @@ public final class Reranker implements AutoCloseable {
     private int workersPerDevice = 1;
     private boolean mixedPrecision;
     private Quantization quantization = Quantization.NONE;
+    private Duration nativeMemoryTrim = DEFAULT_NATIVE_MEMORY_TRIM;
     private boolean fixedPadding;
     private boolean fastTokenizer = true;
     private boolean evidence = true;
@@ -773,6 +786,26 @@ public final class Reranker implements AutoCloseable {
     }
 
     /**
+     * Sets how often the process hands the C heap's free memory back to the operating system
+     * (glibc's {@code malloc_trim}; default every 2 seconds while a reranker that runs a model is
+     * open; {@link Duration#ZERO} turns it off). Without it glibc keeps the freed memory of
+     * libtorch's varying tensor sizes, and a busy service's resident size climbs by gigabytes
+     * though nothing leaks (README's "Soak"). One trim covers the whole process: with several
+     * rerankers the shortest interval wins. Does nothing where there is no glibc (another OS,
+     * musl).
+     *
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    @CanIgnoreReturnValue
+    public Builder nativeMemoryTrim(Duration interval) {
+      requireNonNull(interval, "interval");
+      checkArgument(
+          !interval.isNegative(), "nativeMemoryTrim must not be negative, but was %s", interval);
+      this.nativeMemoryTrim = interval;
+      return this;
+    }
+
+    /**
      * Sets the half type for {@link #mixedPrecision}: FLOAT16, the default and, with DJL 0.36, the
      * only one that works.
      *
@@ -948,6 +981,9 @@ public final class Reranker implements AutoCloseable {
       }
       if (quantization != Quantization.NONE) {
         parts.add("quantization=" + quantization);
+      }
+      if (!nativeMemoryTrim.equals(DEFAULT_NATIVE_MEMORY_TRIM)) {
+        parts.add("nativeMemoryTrim=" + nativeMemoryTrim);
       }
       if (fixedPadding) {
         parts.add("fixedPadding=true");

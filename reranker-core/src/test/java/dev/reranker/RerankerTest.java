@@ -478,6 +478,10 @@ class RerankerTest {
         ai.djl.ndarray.types.DataType.BFLOAT16,
         "mixedPrecisionType BFLOAT16 is not supported: DJL 0.36's PyTorch engine aborts the "
             + "process on bfloat16 arrays; use FLOAT16");
+    assertBuilderRejects(
+        (b, v) -> b.nativeMemoryTrim((Duration) v),
+        Duration.ofSeconds(-1),
+        "nativeMemoryTrim must not be negative, but was PT-1S");
     assertThatThrownBy(() -> Reranker.builder().devices())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("devices must not be empty");
@@ -519,6 +523,24 @@ class RerankerTest {
       assertThat(b.rank(DIALOG, candidates(3, 0)).size()).isEqualTo(3);
     }
     assertThat(builder.toString()).contains("batchSize=8").doesNotContain("maxSeqLen");
+    assertThat(builder.toString()).doesNotContain("nativeMemoryTrim");
+    assertThat(builder.nativeMemoryTrim(Duration.ZERO).toString())
+        .contains("nativeMemoryTrim=PT0S");
+  }
+
+  @Test
+  void aCustomScorerDoesNotStartTheNativeMemoryTrimmer() throws InterruptedException {
+    // A reranker that runs no model allocates no libtorch tensors: nothing of its own to trim.
+    long before = dev.reranker.internal.NativeMemoryTrimmer.shared().trims();
+    try (Reranker r =
+        Reranker.builder()
+            .scorer(FakeScorer.byLength())
+            .nativeMemoryTrim(Duration.ofMillis(1))
+            .build()) {
+      assertThat(r.rank(DIALOG, candidates(3, 0)).size()).isEqualTo(3);
+      Thread.sleep(50); // 50 trims, were it registered
+    }
+    assertThat(dev.reranker.internal.NativeMemoryTrimmer.shared().trims()).isEqualTo(before);
   }
 
   @Test

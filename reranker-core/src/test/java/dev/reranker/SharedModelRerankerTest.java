@@ -2,8 +2,10 @@ package dev.reranker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
+import dev.reranker.internal.NativeMemoryTrimmer;
 import dev.reranker.model.EncoderModel;
 import dev.reranker.model.ModelKind;
 import dev.reranker.model.RerankerModel;
@@ -70,6 +72,25 @@ class SharedModelRerankerTest {
     try (Reranker third = Reranker.builder().sharedModel(model).build()) {
       assertThat(third.toString()).contains("sharedModel=CROSS_ENCODER", "running=");
       assertSameScores(third.rank(DIALOG, CANDIDATES), a);
+    }
+  }
+
+  @Test
+  void aRerankerThatRunsAModel_trimsNativeMemoryWhileOpen() throws Exception {
+    NativeMemoryTrimmer trimmer = NativeMemoryTrimmer.shared();
+    assumeTrue(trimmer.available(), "no glibc malloc_trim here");
+    long before = trimmer.trims();
+    try (Reranker r =
+        Reranker.builder().sharedModel(model).nativeMemoryTrim(Duration.ofMillis(10)).build()) {
+      assertThat(r.toString()).contains("nativeMemoryTrim=PT0.01S");
+      r.rank(DIALOG, CANDIDATES);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (trimmer.trims() < before + 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(trimmer.trims()).isGreaterThanOrEqualTo(before + 3);
+      // Scoring goes on beside the trims, with the same scores.
+      assertSameScores(r.rank(DIALOG, CANDIDATES), r.rank(DIALOG, CANDIDATES));
     }
   }
 

@@ -28,12 +28,15 @@ public final class Main {
               the last one the user's; --json prints one JSON object
         serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
               [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N]
-              [--drain-timeout-ms N] [--no-evidence] [--quantization none|int8]
+              [--drain-timeout-ms N] [--native-memory-trim-ms N] [--no-evidence]
+              [--quantization none|int8]
               JSON service on 127.0.0.1 (port 0: any free port): POST /rerank, POST /v1/rerank
               (Cohere/TEI), GET /health, GET /ready, GET /metrics (Prometheus),
               GET /openapi.json; SIGTERM or Ctrl-C drains, then exits 0; --no-evidence: the
               cross-encoder alone, without the bundled model's bi-encoder blend;
-              --quantization int8: int8 Linear layers on the CPU (faster, slightly less accurate)
+              --quantization int8: int8 Linear layers on the CPU (faster, slightly less accurate);
+              --native-memory-trim-ms: how often freed native memory goes back to the system
+              (glibc malloc_trim; default 2000, 0 = never)
         train --data FILE --out DIR [--format jsonl|tsv] [--init bundled|minilm|baseline|PATH]
               [--epochs N] [--batch-size N] [--lr X] [--seed N] [--val-fraction F] [--resume]
               [--patience N] [--warmup F] [--max-grad-norm X] [--max-seq-len N]

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code serve [--port N] [--model PATH] [--batch-size N] [--max-batch-delay-ms N] [--timeout-ms N]
  * [--max-queued-pairs N] [--idle-timeout-ms N] [--max-connections N] [--drain-timeout-ms N]
- * [--no-evidence] [--quantization none|int8]}: runs {@link RerankServer} on 127.0.0.1 until SIGTERM
- * or SIGINT (Ctrl-C) or, in tests, until the calling thread is interrupted; then drains (answers
- * every accepted request, up to the drain timeout), frees the model and returns 0.
+ * [--native-memory-trim-ms N] [--no-evidence] [--quantization none|int8]}: runs {@link
+ * RerankServer} on 127.0.0.1 until SIGTERM or SIGINT (Ctrl-C) or, in tests, until the calling
+ * thread is interrupted; then drains (answers every accepted request, up to the drain timeout),
+ * frees the model and returns 0.
  */
 final class ServeCommand {
   private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
@@ -39,6 +40,7 @@ final class ServeCommand {
                 "--idle-timeout-ms",
                 "--max-connections",
                 "--drain-timeout-ms",
+                "--native-memory-trim-ms",
                 "--quantization"),
             Set.of("--no-evidence"));
     ArgParser.Parsed options = parser.parse(args);
@@ -71,6 +73,12 @@ final class ServeCommand {
             0,
             600_000,
             (int) RerankServer.Builder.DEFAULT_DRAIN_TIMEOUT.toMillis());
+    int trimMs =
+        options.integer(
+            "--native-memory-trim-ms",
+            0,
+            3_600_000,
+            (int) Reranker.Builder.DEFAULT_NATIVE_MEMORY_TRIM.toMillis());
     Path model = options.modelPath().orElse(null);
 
     Reranker reranker =
@@ -79,6 +87,7 @@ final class ServeCommand {
                 .batchSize(batchSize)
                 .maxBatchDelay(Duration.ofMillis(delayMs))
                 .maxQueuedPairs(maxQueuedPairs)
+                .nativeMemoryTrim(Duration.ofMillis(trimMs))
                 .evidence(!options.has("--no-evidence"))
                 .quantization(
                     options

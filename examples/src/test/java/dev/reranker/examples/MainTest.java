@@ -61,6 +61,9 @@ class MainTest {
             List.of("serve", "--drain-timeout-ms", "-1"),
             "serve: --drain-timeout-ms must be an integer in [0, 600000], but was '-1'"),
         Arguments.of(
+            List.of("serve", "--native-memory-trim-ms", "-1"),
+            "serve: --native-memory-trim-ms must be an integer in [0, 3600000], but was '-1'"),
+        Arguments.of(
             List.of("serve", "--idle-timeout-ms", "10"),
             "serve: --idle-timeout-ms must be an integer in [100, 3600000], but was '10'"),
         Arguments.of(

@@ -48,6 +48,7 @@ final class RerankerBuilders {
     set("reranker.workers-per-device", properties.workersPerDevice(), builder::workersPerDevice);
     builder.evidence(properties.evidence());
     builder.quantization(properties.quantization());
+    set("reranker.native-memory-trim", properties.nativeMemoryTrim(), builder::nativeMemoryTrim);
     Duration timeout = properties.timeout();
     if (timeout != null) {
       set("reranker.timeout", timeout, builder::timeout);

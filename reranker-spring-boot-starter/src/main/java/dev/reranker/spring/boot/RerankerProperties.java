@@ -38,6 +38,9 @@ import org.springframework.core.io.Resource;
  * @param quantization How the model's Linear layers compute on the CPU: "none" (float32) or "int8"
  *     (dynamic int8 products: about twice the pairs per core, a small measured accuracy cost; a GPU
  *     or a CPU without the kernels keeps float32).
+ * @param nativeMemoryTrim How often freed native memory goes back to the operating system (glibc's
+ *     malloc_trim): without it a busy service's resident size climbs by gigabytes though nothing
+ *     leaks; 0 turns it off.
  * @param heuristics The heuristics around the model.
  */
 @ConfigurationProperties("reranker")
@@ -54,6 +57,7 @@ public record RerankerProperties(
     @DefaultValue("1") int workersPerDevice,
     @DefaultValue("true") boolean evidence,
     @DefaultValue("none") Quantization quantization,
+    @DefaultValue("2s") Duration nativeMemoryTrim,
     @DefaultValue HeuristicSettings heuristics) {
 
   /** The value of {@code reranker.model} that selects the bundled dialog cross-encoder. */

@@ -47,11 +47,14 @@ class ConfigurationMetadataTest {
             entry("reranker.workers-per-device", 1),
             entry("reranker.evidence", true),
             entry("reranker.quantization", "none"),
+            entry("reranker.native-memory-trim", "2s"),
             entry("reranker.heuristics.defaults", true),
             entry("reranker.heuristics.blocklist-file", null),
             entry("reranker.heuristics.source-preferences", null));
     assertThat(DurationStyle.detectAndParse("5ms"))
         .isEqualTo(Reranker.Builder.DEFAULT_MAX_BATCH_DELAY);
+    assertThat(DurationStyle.detectAndParse("2s"))
+        .isEqualTo(Reranker.Builder.DEFAULT_NATIVE_MEMORY_TRIM);
     assertThat(properties.values())
         .allSatisfy(p -> assertThat(p.getDescription()).as(p.getId()).isNotBlank());
   }
@@ -74,6 +77,7 @@ class ConfigurationMetadataTest {
     assertThat(p.workersPerDevice()).isEqualTo(1);
     assertThat(p.evidence()).isTrue();
     assertThat(p.quantization()).isEqualTo(Quantization.NONE);
+    assertThat(p.nativeMemoryTrim()).isEqualTo(Reranker.Builder.DEFAULT_NATIVE_MEMORY_TRIM);
     assertThat(p.heuristics().defaults()).isTrue();
     assertThat(p.heuristics().blocklistFile()).isNull();
     assertThat(p.heuristics().sourcePreferences()).isEmpty();

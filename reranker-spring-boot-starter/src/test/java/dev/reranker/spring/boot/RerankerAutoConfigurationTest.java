@@ -79,6 +79,7 @@ class RerankerAutoConfigurationTest {
             "reranker.workers-per-device=2",
             "reranker.evidence=false",
             "reranker.quantization=int8",
+            "reranker.native-memory-trim=30s",
             "reranker.heuristics.defaults=false",
             "reranker.heuristics.blocklist-file=classpath:test-blocklist.txt",
             "reranker.heuristics.source-preferences.retrieval=0.5")
@@ -90,7 +91,8 @@ class RerankerAutoConfigurationTest {
                   .startsWith(
                       "Reranker{model=RerankerModel.bundled(), maxSeqLen=64, maxReplyTokens=16,"
                           + " batchSize=8, maxBatchDelay=PT0.002S, maxQueuedPairs=500,"
-                          + " quantization=INT8, evidence=false, workersPerDevice=2,"
+                          + " quantization=INT8, nativeMemoryTrim=PT30S, evidence=false,"
+                          + " workersPerDevice=2,"
                           + " timeout=PT30S, heuristics=2, running=")
                   .contains("forward=scripted, int8");
 
