@@ -41,8 +41,11 @@ import org.jspecify.annotations.Nullable;
  * growth cannot pass for a leak), pushes 100,000 (context, candidate) pairs through it over
  * loopback HTTP (5,000 requests of 20 varied candidates from 4 closed-loop clients, {@code /rerank}
  * and {@code /v1/rerank} in turn), reads the server's resident set size ({@code VmRSS} of {@code
- * /proc/PID/status}) before the load, after the warm-up and at checkpoints, and fails when it keeps
- * growing after the warm-up or when a request is not answered 200 with every candidate.
+ * /proc/PID/status}) every 100 ms, and fails when its floor (the lowest reading between two
+ * checkpoints) keeps growing after the warm-up or when a request is not answered 200 with every
+ * candidate. The floor, not one reading: the server hands freed native memory back every 2 s
+ * ({@code --native-memory-trim-ms}), so a single reading lands anywhere on a saw-tooth about 200 MB
+ * high; what a leak raises is the memory kept after each trim.
  *
  * <p>Not a test and not in {@code mvn verify} (it takes minutes): {@code bash examples/soak.sh}
  * builds and runs it. Exit codes: 0 passed, 1 failed, 2 bad arguments (one line on stderr).
@@ -52,15 +55,18 @@ public final class ServeSoak {
       """
       usage: bash examples/soak.sh [--pairs N] [--candidates N] [--clients N]
                                    [--warm-up-pairs N] [--checkpoint-pairs N] [--heap-mb N]
-                                   [--max-slope-mb X] [--max-growth-mb X] [--seed N] [--jar PATH]
+                                   [--max-slope-mb X] [--max-growth-mb X] [--trim-ms N]
+                                   [--seed N] [--jar PATH]
 
         Starts `serve` in its own JVM (a heap of --heap-mb, fixed and pre-touched) and sends it
         --pairs (context, candidate) pairs, --candidates per request from --clients clients,
-        alternating POST /rerank and POST /v1/rerank. Reads the server's resident memory (VmRSS) before the
-        load, after --warm-up-pairs and every --checkpoint-pairs after; fails (exit 1) if a
-        request is not answered 200 with all its candidates, or if after the warm-up the RSS
-        keeps growing: least-squares slope over the checkpoints above --max-slope-mb per 10,000
-        pairs AND the last checkpoint above the warm-up one by more than --max-growth-mb.
+        alternating POST /rerank and POST /v1/rerank. Reads the server's resident memory (VmRSS)
+        every 100 ms; at the warm-up (--warm-up-pairs) and every --checkpoint-pairs after, reports
+        the reading, the floor and the peak since the last checkpoint. Fails (exit 1) if a request
+        is not answered 200 with all its candidates, or if after the warm-up the floor keeps
+        growing: least-squares slope over the checkpoints above --max-slope-mb per 10,000 pairs
+        AND the last checkpoint's floor above the warm-up's by more than --max-growth-mb.
+        --trim-ms passes --native-memory-trim-ms to serve (0: no trimming; unset: serve's default).
 
         defaults: --pairs 100000 --candidates 20 --clients 4 --warm-up-pairs 10000
                   --checkpoint-pairs 10000 --heap-mb 1024 --max-slope-mb 2
@@ -92,6 +98,7 @@ public final class ServeSoak {
       int heapMb,
       double maxSlopeMb,
       double maxGrowthMb,
+      @Nullable Integer trimMs,
       long seed,
       Path jar) {
     int requests() {
@@ -100,18 +107,30 @@ public final class ServeSoak {
   }
 
   /**
-   * One reading of the server: after {@code pairs} answered pairs, {@code seconds} into the load.
+   * One reading of the server: after {@code pairs} answered pairs, {@code seconds} into the load;
+   * {@code floorKb} and {@code peakKb} are the lowest and highest RSS read since the previous
+   * checkpoint (this reading included).
    */
   record Checkpoint(
       String label,
       long pairs,
       double seconds,
       long rssKb,
+      long floorKb,
+      long peakKb,
       double heapMb,
       double nonHeapMb,
       double directMb) {
     double rssMb() {
       return rssKb / 1024.0;
+    }
+
+    double floorMb() {
+      return floorKb / 1024.0;
+    }
+
+    double peakMb() {
+      return peakKb / 1024.0;
     }
   }
 
@@ -164,6 +183,7 @@ public final class ServeSoak {
                 "--heap-mb",
                 "--max-slope-mb",
                 "--max-growth-mb",
+                "--trim-ms",
                 "--seed",
                 "--jar"),
             Set.of());
@@ -182,6 +202,10 @@ public final class ServeSoak {
         parsed
             .value("--max-growth-mb", "a number", Double::parseDouble)
             .orElse(DEFAULT_MAX_GROWTH_MB);
+    Integer trimMs =
+        parsed.single("--trim-ms").isPresent()
+            ? parsed.integer("--trim-ms", 0, 3_600_000, 0)
+            : null;
     long seed = parsed.value("--seed", "an integer", Long::parseLong).orElse(16L);
     Path jar = Path.of(parsed.single("--jar").orElse("examples/target/reranker-examples.jar"));
     if (pairs % candidates != 0) {
@@ -203,7 +227,7 @@ public final class ServeSoak {
           "--jar '" + jar + "' does not exist (build it: mvn -q -B -DskipTests package)");
     }
     return new Options(
-        pairs, candidates, clients, warmUp, step, heapMb, maxSlope, maxGrowth, seed, jar);
+        pairs, candidates, clients, warmUp, step, heapMb, maxSlope, maxGrowth, trimMs, seed, jar);
   }
 
   /**
@@ -216,6 +240,15 @@ public final class ServeSoak {
    * less than 23 MB.
    */
   static Verdict judge(List<Checkpoint> afterWarmUp, double maxSlopeMb, double maxGrowthMb) {
+    return judge(afterWarmUp, Checkpoint::floorMb, maxSlopeMb, maxGrowthMb);
+  }
+
+  /** As {@link #judge(List, double, double)}, on the series {@code mb}. */
+  static Verdict judge(
+      List<Checkpoint> afterWarmUp,
+      java.util.function.ToDoubleFunction<Checkpoint> mb,
+      double maxSlopeMb,
+      double maxGrowthMb) {
     if (afterWarmUp.size() < 2) {
       throw new IllegalArgumentException("need two checkpoints, but got " + afterWarmUp.size());
     }
@@ -224,17 +257,17 @@ public final class ServeSoak {
     double meanY = 0;
     for (Checkpoint c : afterWarmUp) {
       meanX += c.pairs() / 10_000.0 / n;
-      meanY += c.rssMb() / n;
+      meanY += mb.applyAsDouble(c) / n;
     }
     double sxy = 0;
     double sxx = 0;
     for (Checkpoint c : afterWarmUp) {
       double dx = c.pairs() / 10_000.0 - meanX;
-      sxy += dx * (c.rssMb() - meanY);
+      sxy += dx * (mb.applyAsDouble(c) - meanY);
       sxx += dx * dx;
     }
     double slope = sxx == 0 ? 0 : sxy / sxx;
-    double growth = afterWarmUp.get(n - 1).rssMb() - afterWarmUp.get(0).rssMb();
+    double growth = mb.applyAsDouble(afterWarmUp.get(n - 1)) - mb.applyAsDouble(afterWarmUp.get(0));
     return new Verdict(slope, growth, maxSlopeMb, maxGrowthMb);
   }
 
@@ -242,27 +275,31 @@ public final class ServeSoak {
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
-        List.of(
-            java,
-            "-Xms" + options.heapMb() + "m",
-            "-Xmx" + options.heapMb() + "m",
-            // Every heap page resident from the start: a heap that expands is not a leak.
-            "-XX:+AlwaysPreTouch",
-            "-Doffline=true",
-            "-jar",
-            options.jar().toString(),
-            "serve",
-            "--port",
-            "0",
-            "--timeout-ms",
-            String.valueOf(SERVER_TIMEOUT_MS));
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xms" + options.heapMb() + "m",
+                "-Xmx" + options.heapMb() + "m",
+                // Every heap page resident from the start: a heap that expands is not a leak.
+                "-XX:+AlwaysPreTouch",
+                "-Doffline=true",
+                "-jar",
+                options.jar().toString(),
+                "serve",
+                "--port",
+                "0",
+                "--timeout-ms",
+                String.valueOf(SERVER_TIMEOUT_MS)));
+    if (options.trimMs() != null) {
+      command.addAll(List.of("--native-memory-trim-ms", String.valueOf(options.trimMs())));
+    }
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     out.printf(
         Locale.ROOT,
         "soak: %,d pairs (%,d requests x %d candidates, %d clients), warm-up %,d pairs,"
-            + " checkpoints every %,d; server -Xmx%dm; %s, %d cores; %s%n",
+            + " checkpoints every %,d; server -Xmx%dm, native memory trim %s; %s, %d cores; %s%n",
         options.pairs(),
         options.requests(),
         options.candidates(),
@@ -270,6 +307,9 @@ public final class ServeSoak {
         options.warmUpPairs(),
         options.checkpointPairs(),
         options.heapMb(),
+        options.trimMs() == null
+            ? "serve's default"
+            : options.trimMs() == 0 ? "off" : "every " + options.trimMs() + " ms",
         cpuModel(),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -336,14 +376,22 @@ public final class ServeSoak {
         last.rssMb(),
         last.pairs(),
         hwmKb / 1024.0);
+    Verdict readings =
+        judge(judged, Checkpoint::rssMb, options.maxSlopeMb(), options.maxGrowthMb());
+    Verdict peaks = judge(judged, Checkpoint::peakMb, options.maxSlopeMb(), options.maxGrowthMb());
     out.printf(
         Locale.ROOT,
-        "after the warm-up: slope %+.2f MB per 10k pairs (limit %.2f), growth %+.1f MB"
-            + " (limit %.1f)%n",
+        "after the warm-up, floor: slope %+.2f MB per 10k pairs (limit %.2f), growth %+.1f MB"
+            + " (limit %.1f); for information, single readings: slope %+.2f, growth %+.1f;"
+            + " peaks: slope %+.2f, growth %+.1f%n",
         verdict.slopeMb(),
         verdict.maxSlopeMb(),
         verdict.growthMb(),
-        verdict.maxGrowthMb());
+        verdict.maxGrowthMb(),
+        readings.slopeMb(),
+        readings.growthMb(),
+        peaks.slopeMb(),
+        peaks.growthMb());
     out.printf(
         Locale.ROOT,
         "%,d requests: %s; %,d pairs in %.0f s (%.0f pairs/s; %.0f pairs/s after the warm-up);"
@@ -359,7 +407,9 @@ public final class ServeSoak {
       out.println(
           "FAIL: "
               + (lost ? "requests not answered 200 " + load.failures + "; " : "")
-              + (verdict.growing() ? "resident memory keeps growing after the warm-up" : ""));
+              + (verdict.growing()
+                  ? "the resident memory's floor keeps growing after the warm-up"
+                  : ""));
       return 1;
     }
     out.println("PASS: every request answered, resident memory flat after the warm-up");
@@ -382,6 +432,11 @@ public final class ServeSoak {
     long nextCheckpoint;
     long start;
 
+    /** The lowest and highest RSS read since the last checkpoint, in kB (guarded by this). */
+    long windowFloorKb = Long.MAX_VALUE;
+
+    long windowPeakKb;
+
     Load(Options options, HttpClient client, URI base, Process server, PrintStream out) {
       this.options = options;
       this.client = client;
@@ -398,6 +453,9 @@ public final class ServeSoak {
       if (nextCheckpoint == 0) {
         checkpoint(0);
       }
+      Thread sampler = new Thread(this::sampleEvery100Ms, "soak-rss-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
       ExecutorService pool = Executors.newFixedThreadPool(options.clients());
       try {
         List<Future<?>> clients = new ArrayList<>();
@@ -413,6 +471,7 @@ public final class ServeSoak {
         }
       } finally {
         pool.shutdownNow();
+        sampler.interrupt();
       }
       synchronized (this) {
         Checkpoint last = last();
@@ -478,19 +537,46 @@ public final class ServeSoak {
       }
     }
 
+    /** Reads the server's RSS every 100 ms into the window, until interrupted. */
+    private void sampleEvery100Ms() {
+      while (!Thread.currentThread().isInterrupted() && server.isAlive()) {
+        try {
+          long rss = readStatus(server.pid()).getOrDefault("VmRSS", 0L);
+          if (rss > 0) {
+            synchronized (this) {
+              windowFloorKb = Math.min(windowFloorKb, rss);
+              windowPeakKb = Math.max(windowPeakKb, rss);
+            }
+          }
+          Thread.sleep(100);
+        } catch (IOException e) {
+          return; // the server is gone: the clients will say so
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
     private Checkpoint last() {
       return checkpoints.isEmpty() ? before : checkpoints.get(checkpoints.size() - 1);
     }
 
+    /** A checkpoint now; closes the window of readings (call holding this). */
     private Checkpoint sample(String label, long done) {
       try {
         long rss = readStatus(server.pid()).getOrDefault("VmRSS", 0L);
+        long floor = Math.min(windowFloorKb, rss);
+        long peak = Math.max(windowPeakKb, rss);
+        windowFloorKb = Long.MAX_VALUE;
+        windowPeakKb = 0;
         Map<String, Double> jvm = metrics();
         return new Checkpoint(
             label,
             done,
             start == 0 ? 0 : seconds(start),
             rss,
+            floor,
+            peak,
             megabytes(jvm, "heap"),
             megabytes(jvm, "nonheap"),
             megabytes(jvm, "direct"));
@@ -540,11 +626,14 @@ public final class ServeSoak {
   static String header() {
     return String.format(
         Locale.ROOT,
-        "%-8s %9s %8s %9s %8s %9s %10s %8s %8s",
+        "%-8s %9s %8s %9s %9s %9s %8s %8s %9s %10s %8s %8s",
         "",
         "pairs",
         "RSS MB",
         "RSS +MB",
+        "floor MB",
+        "floor +MB",
+        "peak MB",
         "heap MB",
         "nonheap MB",
         "direct MB",
@@ -555,11 +644,16 @@ public final class ServeSoak {
   static String row(Checkpoint c, @Nullable Checkpoint previous) {
     return String.format(
         Locale.ROOT,
-        "%-8s %,9d %8.1f %9s %8.1f %9.1f %10.1f %8.0f %8s",
+        "%-8s %,9d %8.1f %9s %9.1f %9s %8.1f %8.1f %9.1f %10.1f %8.0f %8s",
         c.label(),
         c.pairs(),
         c.rssMb(),
         previous == null ? "" : String.format(Locale.ROOT, "%+.1f", c.rssMb() - previous.rssMb()),
+        c.floorMb(),
+        previous == null
+            ? ""
+            : String.format(Locale.ROOT, "%+.1f", c.floorMb() - previous.floorMb()),
+        c.peakMb(),
         c.heapMb(),
         c.nonHeapMb(),
         c.directMb(),

@@ -27,7 +27,15 @@ class ServeSoakTest {
     for (long pairs = 10_000; pairs <= 100_000; pairs += 10_000) {
       checkpoints.add(
           new ServeSoak.Checkpoint(
-              "", pairs, pairs / 150.0, (long) (rssMb.applyAsDouble(pairs) * 1024), 0, 0, 0));
+              "",
+              pairs,
+              pairs / 150.0,
+              (long) (rssMb.applyAsDouble(pairs) * 1024) + 150 * 1024,
+              (long) (rssMb.applyAsDouble(pairs) * 1024),
+              (long) (rssMb.applyAsDouble(pairs) * 1024) + 200 * 1024,
+              0,
+              0,
+              0));
     }
     return checkpoints;
   }
@@ -67,10 +75,48 @@ class ServeSoakTest {
   }
 
   @Test
+  void theVerdictReadsTheFloor_notWhereOneReadingLandsOnTheSawTooth() {
+    // Trims every 2 s: a reading lands anywhere between the floor and 200 MB above it.
+    List<ServeSoak.Checkpoint> sawTooth = new ArrayList<>();
+    long[] onTheTooth = {190, 10, 150, 0, 200, 40, 180, 20, 170, 5};
+    for (int i = 0; i < onTheTooth.length; i++) {
+      long pairs = 10_000L * (i + 1);
+      long floorKb = 1780L * 1024 + (i % 2) * 1024L; // flat, within 1 MB
+      sawTooth.add(
+          new ServeSoak.Checkpoint(
+              "",
+              pairs,
+              pairs / 50.0,
+              floorKb + onTheTooth[i] * 1024,
+              floorKb,
+              floorKb + 210 * 1024,
+              0,
+              0,
+              0));
+    }
+    ServeSoak.Verdict floor =
+        ServeSoak.judge(sawTooth, ServeSoak.DEFAULT_MAX_SLOPE_MB, ServeSoak.DEFAULT_MAX_GROWTH_MB);
+    assertThat(floor.growing()).isFalse();
+    assertThat(floor.slopeMb()).isBetween(-1.0, 1.0);
+    // The same readings judged one by one would swing by 200 MB between checkpoints.
+    ServeSoak.Verdict readings =
+        ServeSoak.judge(
+            sawTooth,
+            ServeSoak.Checkpoint::rssMb,
+            ServeSoak.DEFAULT_MAX_SLOPE_MB,
+            ServeSoak.DEFAULT_MAX_GROWTH_MB);
+    assertThat(Math.abs(readings.growthMb())).isGreaterThan(100);
+    // A leak raises the floor, and the floor's verdict sees it.
+    assertThat(judge(pairs -> 1780 + pairs * 400 / 1e6).growing()).isTrue();
+  }
+
+  @Test
   void help_exitsZeroWithUsage() {
     Run run = run("--help");
     assertThat(run.code).isZero();
-    assertThat(run.out).startsWith("usage: bash examples/soak.sh").contains("--max-slope-mb");
+    assertThat(run.out)
+        .startsWith("usage: bash examples/soak.sh")
+        .contains("--max-slope-mb", "--trim-ms");
     assertThat(run.err).isEmpty();
   }
 
@@ -79,6 +125,7 @@ class ServeSoakTest {
     assertBad(List.of("--pairs", "many"), "soak: --pairs must be an integer in [1, 100000000]");
     assertBad(List.of("--frob"), "soak: unknown option '--frob'");
     assertBad(List.of("--max-slope-mb", "steep"), "soak: --max-slope-mb must be a number");
+    assertBad(List.of("--trim-ms", "-1"), "soak: --trim-ms must be an integer in [0, 3600000]");
     assertBad(List.of("--pairs", "1010"), "must be a multiple of --candidates (20)");
     assertBad(List.of("--pairs", "20000"), "must leave room for two checkpoints");
     assertBad(List.of("--jar", "/no/such.jar"), "soak: --jar '/no/such.jar' does not exist");
