@@ -41,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * growth cannot pass for a leak), pushes 100,000 (context, candidate) pairs through it over
  * loopback HTTP (5,000 requests of 20 varied candidates from 4 closed-loop clients, {@code /rerank}
  * and {@code /v1/rerank} in turn), reads the server's resident set size ({@code VmRSS} of {@code
- * /proc/PID/status}) every 100 ms, and fails when its floor (the lowest reading between two
- * checkpoints) keeps growing after the warm-up or when a request is not answered 200 with every
+ * /proc/PID/status}) every 100 ms, and fails when its floor (the lowest reading in the 5 s before
+ * each checkpoint) keeps growing after the warm-up or when a request is not answered 200 with every
  * candidate. The floor, not one reading: the server hands freed native memory back every 2 s
  * ({@code --native-memory-trim-ms}), so a single reading lands anywhere on a saw-tooth about 200 MB
  * high; what a leak raises is the memory kept after each trim.
@@ -62,7 +62,7 @@ public final class ServeSoak {
         --pairs (context, candidate) pairs, --candidates per request from --clients clients,
         alternating POST /rerank and POST /v1/rerank. Reads the server's resident memory (VmRSS)
         every 100 ms; at the warm-up (--warm-up-pairs) and every --checkpoint-pairs after, reports
-        the reading, the floor and the peak since the last checkpoint. Fails (exit 1) if a request
+        the reading, the floor (lowest reading of the last 5 s) and the peak since the last one. Fails (exit 1) if a request
         is not answered 200 with all its candidates, or if after the warm-up the floor keeps
         growing: least-squares slope over the checkpoints above --max-slope-mb per 10,000 pairs
         AND the last checkpoint's floor above the warm-up's by more than --max-growth-mb.
@@ -74,6 +74,14 @@ public final class ServeSoak {
       """;
 
   static final double DEFAULT_MAX_SLOPE_MB = 2;
+
+  /**
+   * The floor is the lowest reading of the last 5 s before a checkpoint: at least two of serve's
+   * default 2 s trims, and short enough that the warm-up's floor is its end's, not the idle
+   * server's before the load.
+   */
+  static final long FLOOR_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   static final double DEFAULT_MAX_GROWTH_MB = 16;
 
   /** Enough for 4 clients' 80 pairs on a busy machine: the soak is about memory, not 504s. */
@@ -108,8 +116,8 @@ public final class ServeSoak {
 
   /**
    * One reading of the server: after {@code pairs} answered pairs, {@code seconds} into the load;
-   * {@code floorKb} and {@code peakKb} are the lowest and highest RSS read since the previous
-   * checkpoint (this reading included).
+   * {@code floorKb} is the lowest RSS read in the 5 s before it, {@code peakKb} the highest since
+   * the previous checkpoint (this reading included in both).
    */
   record Checkpoint(
       String label,
@@ -432,9 +440,13 @@ public final class ServeSoak {
     long nextCheckpoint;
     long start;
 
-    /** The lowest and highest RSS read since the last checkpoint, in kB (guarded by this). */
-    long windowFloorKb = Long.MAX_VALUE;
+    /**
+     * The readings of the last {@link ServeSoak#FLOOR_WINDOW_NANOS}: time, then RSS kB (guarded by
+     * this).
+     */
+    final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
 
+    /** The highest RSS read since the last checkpoint, in kB (guarded by this). */
     long windowPeakKb;
 
     Load(Options options, HttpClient client, URI base, Process server, PrintStream out) {
@@ -544,7 +556,11 @@ public final class ServeSoak {
           long rss = readStatus(server.pid()).getOrDefault("VmRSS", 0L);
           if (rss > 0) {
             synchronized (this) {
-              windowFloorKb = Math.min(windowFloorKb, rss);
+              long now = System.nanoTime();
+              recent.addLast(new long[] {now, rss});
+              while (now - recent.peekFirst()[0] > FLOOR_WINDOW_NANOS) {
+                recent.removeFirst();
+              }
               windowPeakKb = Math.max(windowPeakKb, rss);
             }
           }
@@ -565,9 +581,14 @@ public final class ServeSoak {
     private Checkpoint sample(String label, long done) {
       try {
         long rss = readStatus(server.pid()).getOrDefault("VmRSS", 0L);
-        long floor = Math.min(windowFloorKb, rss);
+        long floor = rss;
+        long now = System.nanoTime();
+        for (long[] reading : recent) {
+          if (now - reading[0] <= FLOOR_WINDOW_NANOS) {
+            floor = Math.min(floor, reading[1]);
+          }
+        }
         long peak = Math.max(windowPeakKb, rss);
-        windowFloorKb = Long.MAX_VALUE;
         windowPeakKb = 0;
         Map<String, Double> jvm = metrics();
         return new Checkpoint(
