@@ -794,13 +794,16 @@ public final class Reranker implements AutoCloseable {
      * rerankers the shortest interval wins. Does nothing where there is no glibc (another OS,
      * musl).
      *
-     * @throws IllegalArgumentException if {@code interval} is negative
+     * @throws IllegalArgumentException if {@code interval} is neither zero nor at least 10 ms
      */
     @CanIgnoreReturnValue
     public Builder nativeMemoryTrim(Duration interval) {
       requireNonNull(interval, "interval");
       checkArgument(
-          !interval.isNegative(), "nativeMemoryTrim must not be negative, but was %s", interval);
+          interval.isZero() || interval.compareTo(Duration.ofMillis(10)) >= 0,
+          "nativeMemoryTrim must be 0 (off) or at least 10 ms (a trim takes milliseconds), but"
+              + " was %s",
+          interval);
       this.nativeMemoryTrim = interval;
       return this;
     }

@@ -79,6 +79,10 @@ final class ServeCommand {
             0,
             3_600_000,
             (int) Reranker.Builder.DEFAULT_NATIVE_MEMORY_TRIM.toMillis());
+    if (trimMs > 0 && trimMs < 10) {
+      throw parser.fail(
+          "--native-memory-trim-ms must be 0 (off) or at least 10, but was " + trimMs);
+    }
     Path model = options.modelPath().orElse(null);
 
     Reranker reranker =

@@ -64,6 +64,9 @@ class MainTest {
             List.of("serve", "--native-memory-trim-ms", "-1"),
             "serve: --native-memory-trim-ms must be an integer in [0, 3600000], but was '-1'"),
         Arguments.of(
+            List.of("serve", "--native-memory-trim-ms", "5"),
+            "serve: --native-memory-trim-ms must be 0 (off) or at least 10, but was 5"),
+        Arguments.of(
             List.of("serve", "--idle-timeout-ms", "10"),
             "serve: --idle-timeout-ms must be an integer in [100, 3600000], but was '10'"),
         Arguments.of(
