@@ -175,8 +175,7 @@ public final class NativeMemoryTrimmer {
   }
 
   /** The process's resident size ({@code VmRSS} of {@code /proc/self/status}), or -1 if unknown. */
-  @VisibleForTesting
-  static long residentBytes() {
+  public static long residentBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {

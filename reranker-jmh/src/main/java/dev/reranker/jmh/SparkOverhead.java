@@ -194,16 +194,8 @@ public final class SparkOverhead {
 
   /** This process's resident set (VmRSS), in MB; 0 where /proc is missing. */
   static long residentMegabytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // Not Linux: no figure.
-    }
-    return 0;
+    long bytes = dev.reranker.internal.NativeMemoryTrimmer.residentBytes();
+    return bytes < 0 ? 0 : bytes >> 20; // not Linux: no figure
   }
 
   private static void scoreSpark(Dataset<Row> frame, ScoringOptions options) {

@@ -71,19 +71,12 @@ final class ScriptedLayers implements AutoCloseable {
    *     the fused QKV Linear (weight {@code [out, in]} as {@code linear} takes it, bias), attention
    *     output Linear, its LayerNorm, intermediate Linear, output Linear, its LayerNorm
    * @param scale the attention's score scale (1 when folded into the query weights)
-   * @param oneDnn whether the Linear layers run as oneDNN products on weights prepacked once, with
-   *     GELU fused into the intermediate one (CPU only); else {@code torch.linear}
+   * @param oneDnn whether the float32 Linear layers run as oneDNN products on weights prepacked
+   *     once, with GELU fused into the intermediate one (CPU only); else {@code torch.linear}
+   * @param int8 the Linear layers that run as dynamic int8 products instead (x86 CPUs with fbgemm's
+   *     kernels: AVX2 or newer); empty for float32
    * @throws ai.djl.engine.EngineException if libtorch cannot compile or prepack (an operator it
    *     lacks)
-   */
-  ScriptedLayers(
-      BertConfig config, double scale, List<NDArray> weights, NDManager manager, boolean oneDnn) {
-    this(config, scale, weights, manager, oneDnn, Set.of());
-  }
-
-  /**
-   * As {@link #ScriptedLayers(BertConfig, double, List, NDManager, boolean)}, with the {@code int8}
-   * Linear layers run as dynamic int8 products (x86 CPUs with fbgemm's kernels: AVX2 or newer).
    */
   ScriptedLayers(
       BertConfig config,
@@ -201,11 +194,6 @@ final class ScriptedLayers implements AutoCloseable {
     LinearKind(int offset) {
       this.offset = offset;
     }
-  }
-
-  /** The TorchScript source of the module for {@code config}, without int8 Linear layers. */
-  static String source(BertConfig config, double scale, boolean oneDnn) {
-    return source(config, scale, oneDnn, Set.of());
   }
 
   /**
