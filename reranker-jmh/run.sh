@@ -6,6 +6,7 @@
 #   bash reranker-jmh/run.sh spark   # Spark's overhead: results/spark-overhead.md (~4 min)
 #   bash reranker-jmh/run.sh int8    # the int8 rows and their neighbours: results/int8.md (~15 min)
 #   bash reranker-jmh/run.sh memory  # resident memory of the bundled model, float32 vs int8 (~1 min)
+#   bash reranker-jmh/run.sh training # training steps of the dialog cross-encoder: results/training.md (~7 min)
 #
 # Extra arguments go to JMH, e.g. `run.sh full -p config=graph-opt` measures a row full skips.
 # Fails (non-zero exit) if the build, any benchmark or the report fails: JMH runs with -foe true.
@@ -60,7 +61,14 @@ case "$mode" in
     # (a BERT-base round of 32 requests takes over a minute): proves every benchmark runs.
     args=(-f 1 -wi 0 -i 1 -r 1s -t 2
       -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
-      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request)
+      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request
+      -p pairs=32 -p heap=reuse)
+    ;;
+  training)
+    name=training
+    readme=
+    # One training step of the dialog cross-encoder, with the annotations' forks and iterations.
+    args=(TrainingBenchmark)
     ;;
   int8)
     name=int8
@@ -79,7 +87,7 @@ case "$mode" in
       -p bertBaseConfig=seq128-fixed-nobatch,seq80,batch32,fast-encoder,dynamic-padding-grouping,two-workers,int8)
     ;;
   *)
-    echo "usage: $0 [short|full|int8] [JMH options...] | $0 spark [pairs rounds tasks] | $0 memory" >&2
+    echo "usage: $0 [short|full|int8|training] [JMH options...] | $0 spark [pairs rounds tasks] | $0 memory" >&2
     exit 2
     ;;
 esac

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.annotations.VisibleForTesting;
 import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,19 +190,11 @@ public final class NativeMemoryTrimmer {
 
   /** glibc's {@code malloc_trim}, or null where there is none. */
   private static @Nullable Trim glibcTrim() {
-    try {
-      if (!Platform.isLinux()) {
-        logger.debug("no malloc_trim: not Linux; native memory is not trimmed");
-        return null;
-      }
-      NativeLibrary c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
-      c.getFunction("gnu_get_libc_version"); // glibc's own: musl has no malloc_trim to call
-      Function mallocTrim = c.getFunction("malloc_trim");
-      return () -> mallocTrim.invokeInt(new Object[] {0L}) != 0;
-    } catch (UnsatisfiedLinkError | NoClassDefFoundError | RuntimeException e) {
-      logger.debug("no malloc_trim (not glibc, or JNA cannot load): {}", e.toString());
-      return null;
+    Function mallocTrim = Glibc.function("malloc_trim");
+    if (mallocTrim == null) {
+      return null; // Glibc logged why; native memory is not trimmed
     }
+    return () -> mallocTrim.invokeInt(new Object[] {0L}) != 0;
   }
 
   /** An open request to trim; {@link #close} ends it. Idempotent. */

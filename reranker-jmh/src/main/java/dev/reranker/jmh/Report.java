@@ -67,6 +67,7 @@ public final class Report {
   private static final String[] FORWARD_BATCHES = {"32x80", "1x40", "request"};
   private static final String HALF = PKG + "HalfPrecisionBenchmark.embedRequest";
   private static final String EVIDENCE = PKG + "EvidenceBenchmark.rankRequest";
+  private static final String TRAINING = PKG + "TrainingBenchmark.step";
 
   /** Tokenizer rows, in table order: method, label, what one op does. */
   private static final String[][] TOKENIZER_ROWS = {
@@ -223,6 +224,7 @@ public final class Report {
         false);
     halfPrecision();
     evidence();
+    training();
     md.append("\n![requests/s and pairs/s](").append(pngName).append(")\n");
     return md.toString();
   }
@@ -688,6 +690,40 @@ public final class Report {
         .append(" | ")
         .append(alone != null && blended != null ? pct(blended / alone - 1) : "")
         .append(" |\n");
+  }
+
+  private void training() {
+    md.append("\n## Training: pairs per second forward and backward\n\n");
+    if (!has(TRAINING)) {
+      md.append("Not run.\n");
+      return;
+    }
+    md.append(settings(first(TRAINING)))
+        .append(
+            " One `train` step of the bundled dialog cross-encoder (forward, listwise loss over"
+                + " groups of 8, backward, clipping, AdamW; float32), rows of 80 tokens.\n\n"
+                + "| pairs per step | glibc heap | ms per step | pairs/s | vs glibc-default |\n"
+                + "|---:|---|---:|---:|---:|\n");
+    for (String pairs : new String[] {"128", "32"}) {
+      Double base = score(TRAINING, Map.of("pairs", pairs, "heap", "glibc-default"));
+      for (String heap : new String[] {"reuse", "glibc-default"}) {
+        Double ms = score(TRAINING, Map.of("pairs", pairs, "heap", heap));
+        if (ms == null) {
+          continue;
+        }
+        md.append("| ")
+            .append(pairs)
+            .append(" | ")
+            .append(heap.equals("reuse") ? "reuse (what `train` runs)" : heap)
+            .append(" | ")
+            .append(fmt(ms))
+            .append(" | ")
+            .append(fmt(Integer.parseInt(pairs) * 1000.0 / ms))
+            .append(" | ")
+            .append(base != null ? ratio(base / ms) : "")
+            .append(" |\n");
+      }
+    }
   }
 
   // ---------------------------------------------------------------- chart

@@ -7,16 +7,14 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import dev.reranker.Calibration;
+import dev.reranker.internal.NativeHeap;
 import dev.reranker.internal.bert.NativeBert;
 import dev.reranker.internal.io.HostTensor;
 import dev.reranker.internal.lstm.QaLstmModel;
@@ -29,7 +27,6 @@ import dev.reranker.model.RerankerModel;
 import dev.reranker.model.TokenBatch;
 import dev.reranker.training.ExampleEncoder.Example;
 import dev.reranker.training.internal.BertTrainable;
-import dev.reranker.training.internal.Gradients;
 import dev.reranker.training.internal.LinearWarmupDecay;
 import dev.reranker.training.internal.LossScaler;
 import dev.reranker.training.internal.MixedPrecision;
@@ -38,6 +35,7 @@ import dev.reranker.training.internal.QaLstmTrainable;
 import dev.reranker.training.internal.ReactionLoss;
 import dev.reranker.training.internal.SelectionLosses;
 import dev.reranker.training.internal.TrainableModel;
+import dev.reranker.training.internal.TrainingStep;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,11 +117,6 @@ final class TrainingRun implements AutoCloseable {
     Task create(TrainingRun run, TrainableModel m, ExampleEncoder encoder);
   }
 
-  /** One loss on the logits {@code [pairs, labels]} of a forward pass. */
-  interface StepLoss {
-    NDArray apply(NDManager manager, NDArray logits);
-  }
-
   TrainingRun(
       TrainerConfig config,
       List<ReactionRecord> train,
@@ -189,6 +182,9 @@ final class TrainingRun implements AutoCloseable {
 
   TrainingResult fit() {
     long started = System.nanoTime();
+    // Large activations reuse freed heap memory instead of fresh pages each step (about 12%
+    // faster steps, see NativeHeap); closed last, after the model, so the memory goes back then.
+    closeables.add(NativeHeap.reuseFreedMemory());
     TrainingState state = resumeState();
     TrainableModel m = openModel(state);
     checkArgument(
@@ -647,31 +643,10 @@ final class TrainingRun implements AutoCloseable {
       Trainer trainer,
       TrainableModel m,
       TokenBatch tokens,
-      StepLoss loss,
+      TrainingStep.Loss loss,
       List<Parameter> parameters,
       @Nullable MixedPrecision mixed) {
-    try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDList inputs = m.inputs(manager, tokens);
-      float value;
-      try (GradientCollector collector = trainer.newGradientCollector()) {
-        NDArray l = loss.apply(manager, m.logits(trainer.forward(inputs)));
-        value = l.getFloat();
-        collector.backward(mixed != null ? mixed.scale(l) : l);
-      }
-      if (mixed != null) {
-        mixed.step(config.maxGradNorm(), manager); // skipped, and the scale halved, on overflow
-      } else {
-        double norm = Gradients.clipByGlobalNorm(parameters, config.maxGradNorm(), 1, manager);
-        if (!Double.isFinite(norm)) {
-          Gradients.zero(parameters, manager);
-          throw new IllegalStateException(
-              "training diverged: gradient norm " + norm + " (lower the learning rate)");
-        }
-        trainer.step();
-      }
-      m.weightsChanged();
-      return value;
-    }
+    return TrainingStep.run(trainer, m, tokens, loss, parameters, mixed, config.maxGradNorm());
   }
 
   /**
