@@ -59,10 +59,10 @@ case "$mode" in
     readme=
     # One fork, one 1-second iteration, no warmup, one parameter value each, 2 client threads
     # (a BERT-base round of 32 requests takes over a minute): proves every benchmark runs.
-    args=(-f 1 -wi 0 -i 1 -r 1s -t 2
+    # TrainingBenchmark runs apart, on one thread (DJL allows one gradient collector at a time).
+    args=(-f 1 -wi 0 -i 1 -r 1s -t 2 -e TrainingBenchmark
       -p config=dynamic-padding-grouping -p bertBaseConfig=dynamic-padding-grouping
-      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request
-      -p pairs=32 -p heap=reuse)
+      -p text=short -p shape=840x384x1536 -p type=float32 -p engine=scripted -p batch=request)
     ;;
   training)
     name=training
@@ -98,6 +98,9 @@ java -Doffline=true -jar "$jar" "${common[@]}" "${args[@]}" -rff "$results/$name
 echo "JMH took $(( $(date +%s) - start )) s"
 
 if [[ "$mode" == short ]]; then
+  # One training step on one thread, into its own JSON (the report covers the run above).
+  java -Doffline=true -jar "$jar" -foe true -f 1 -wi 0 -i 1 -r 1s -t 1 -p pairs=32 -p heap=reuse \
+    -rf json -rff "$results/short.training.json" TrainingBenchmark > /dev/null
   # The profiler tool is not a JMH benchmark: prove it runs too.
   java -Doffline=true -cp "$jar" dev.reranker.jmh.ForwardProfile 1x40 scripted 2 > /dev/null
   # Nor is the memory main (int8, which also proves the int8 forward loads here).

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One training step of the bundled dialog cross-encoder, as {@code train} runs it ({@link
@@ -52,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
     jvmArgsAppend = {"-Doffline=true", "-Xmx3g"})
 @Warmup(iterations = 1, time = 10)
 @Measurement(iterations = 3, time = 15)
-@State(Scope.Thread) // a trainer is not shared: each thread (run.sh short runs two) trains its own
+@State(Scope.Benchmark)
 public class TrainingBenchmark {
   /** Rows of one step: a multiple of the group size, 8. */
   @Param({"128", "32"})
@@ -71,9 +72,20 @@ public class TrainingBenchmark {
   private TokenBatch batch;
   private NativeHeap.@Nullable Reuse reuse;
 
-  /** Loads the bundled cross-encoder and sets up the trainer and the batch. */
+  /**
+   * Loads the bundled cross-encoder and sets up the trainer and the batch.
+   *
+   * @throws IllegalArgumentException on more than one thread: DJL's PyTorch engine lets one
+   *     gradient collector run per process ({@code run.sh} runs this benchmark with {@code -t 1})
+   */
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
+    if (params.getThreads() != 1) {
+      throw new IllegalArgumentException(
+          "TrainingBenchmark runs on one thread (DJL allows one gradient collector per process),"
+              + " but was given "
+              + params.getThreads());
+    }
     if (pairs <= 0 || pairs % GROUP != 0) {
       throw new IllegalArgumentException("pairs must be a positive multiple of " + GROUP);
     }
